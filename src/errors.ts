@@ -1,0 +1,69 @@
+// Typed errors with stable codes. Commands and library code throw these; only
+// the bin entry (src/bin.ts) turns them into a message and an exit status.
+// The kinds and their exit statuses are a contract: README.md lists them.
+
+export type ErrorKind =
+  | 'usage' // bad flags or arguments
+  | 'input' // a file or value that is malformed or invalid
+  | 'not-found' // an input file that does not exist or cannot be read
+  | 'infeasible' // the request cannot be placed on the nodes given
+  | 'preflight' // a node failed its checks before anything ran (unreachable, host key, MPI mismatch)
+  | 'environment' // this machine lacks something the command needs (root, ip netns, mpirun)
+  | 'internal' // a bug in hpcrun
+  | 'output' // an output path cannot be written
+  | 'timeout' // the job ran past --timeout
+  | 'interrupted'; // SIGINT/SIGTERM stopped the command
+
+export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
+  usage: 64,
+  input: 65,
+  'not-found': 66,
+  infeasible: 67,
+  preflight: 68,
+  environment: 69,
+  internal: 70,
+  output: 73,
+  timeout: 124,
+  interrupted: 130,
+};
+
+export interface HpcrunErrorOptions {
+  /** What the user can do about it, printed on its own line. */
+  hint?: string;
+  cause?: unknown;
+  /** Overrides the kind's exit status (for example 143 after SIGTERM). */
+  exitCode?: number;
+}
+
+export class HpcrunError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(kind: ErrorKind, code: string, message: string, options: HpcrunErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HpcrunError';
+    this.kind = kind;
+    this.code = code;
+    this.exitCode = options.exitCode ?? EXIT_CODES[kind];
+    this.hint = options.hint;
+  }
+}
+
+export const usageError = (code: string, message: string, hint?: string): HpcrunError =>
+  new HpcrunError('usage', code, message, { hint });
+
+export const inputError = (code: string, message: string, hint?: string): HpcrunError =>
+  new HpcrunError('input', code, message, { hint });
+
+export function isHpcrunError(value: unknown): value is HpcrunError {
+  return value instanceof HpcrunError;
+}
+
+/** Formats an error the way the CLI prints it: `hpcrun: CODE: message` then the hint. */
+export function formatError(error: HpcrunError): string {
+  const lines = [`hpcrun: error ${error.code}: ${error.message}`];
+  if (error.hint) lines.push(`  fix: ${error.hint}`);
+  return lines.join('\n');
+}

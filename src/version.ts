@@ -1,0 +1,7 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const pkg = require('../package.json') as { version: string };
+
+/** The hpcrun version, from package.json. */
+export const VERSION: string = pkg.version;
