@@ -20,6 +20,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage and examples)')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
@@ -41,8 +42,8 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
 /** Runs the CLI and returns the exit status. Never calls process.exit. */
 export async function main(deps: Deps): Promise<number> {
   const status: ExitStatus = { code: 0 };
-  const program = buildProgram(deps, status);
   try {
+    const program = buildProgram(deps, status);
     await program.parseAsync([...deps.argv]);
     return status.code;
   } catch (error) {

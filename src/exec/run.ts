@@ -1,0 +1,79 @@
+// Runs a local process from an argument array. A failed process is data:
+// the result records its exit code, signal, whether it timed out and how
+// long it took, and nothing throws on a non-zero exit.
+
+import { execa } from 'execa';
+import { HpcrunError } from '../errors.js';
+
+export interface RunOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Replace the environment instead of extending process.env. */
+  extendEnv?: boolean;
+  input?: string;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+export interface RunResult {
+  argv: readonly string[];
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  /** True when the process could not be started at all (ENOENT, EACCES). */
+  spawnFailed: boolean;
+  ok: boolean;
+}
+
+export async function runCommand(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new HpcrunError('internal', 'HPCRUN_EMPTY_ARGV', 'runCommand was given an empty argv');
+  const started = performance.now();
+  const result = await execa(file, args, {
+    reject: false,
+    env: options.env as Record<string, string> | undefined,
+    extendEnv: options.extendEnv ?? true,
+    input: options.input,
+    timeout: options.timeoutMs,
+    cwd: options.cwd,
+    stripFinalNewline: false,
+  });
+  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut;
+  return {
+    argv,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    durationMs: performance.now() - started,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? '') + (spawnFailed ? String(result.message) : ''),
+    spawnFailed,
+    ok: result.exitCode === 0,
+  };
+}
+
+/** One line describing how a process ended, for messages. */
+export function describeEnd(result: Pick<RunResult, 'exitCode' | 'signal' | 'timedOut' | 'spawnFailed'>): string {
+  if (result.spawnFailed) return 'could not be started';
+  if (result.timedOut) return 'timed out';
+  if (result.signal) return `was killed by ${result.signal}`;
+  return `exited with status ${result.exitCode ?? 'unknown'}`;
+}
+
+/** Runs a command that must succeed; on failure throws an error of the given kind with its stderr. */
+export async function runChecked(
+  argv: readonly string[],
+  what: string,
+  options: RunOptions & { kind?: 'environment' | 'internal'; hint?: string } = {},
+): Promise<RunResult> {
+  const result = await runCommand(argv, options);
+  if (!result.ok) {
+    const detail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    throw new HpcrunError(options.kind ?? 'environment', 'HPCRUN_COMMAND_FAILED', `${what} failed: \`${argv.join(' ')}\` ${describeEnd(result)}${detail ? `: ${detail}` : ''}`, {
+      hint: options.hint,
+    });
+  }
+  return result;
+}

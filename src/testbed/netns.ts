@@ -1,0 +1,269 @@
+// Brings the virtual cluster up and down with iproute2, unshare and sshd.
+// Every command is an argument array; nothing is built as a shell string.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { HpcrunError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { runChecked, runCommand } from '../exec/run.js';
+import {
+  BRIDGE,
+  FABRIC_ADDRESS,
+  FABRIC_NS,
+  MAX_NODES,
+  PREFIX,
+  type TestbedNode,
+  type TestbedPaths,
+  clusterEnv,
+  envFile,
+  hostsFile,
+  inventoryFile,
+  knownHostsFile,
+  nodeIndexOf,
+  sshClientConfig,
+  sshdConfig,
+  testbedNodes,
+  testbedPaths,
+} from './layout.js';
+
+const SSHD = '/usr/sbin/sshd';
+const NETNS_ETC = '/etc/netns';
+
+export interface UpOptions {
+  nodes: number;
+  /** Egress cap per node in bits per second, applied with tc tbf; undefined removes caps. */
+  bandwidthBitsPerSecond?: number;
+  dir: string;
+}
+
+export interface TestbedState {
+  nodes: { name: string; address: string; sshdPid: number | undefined }[];
+  bandwidthBitsPerSecond: number | null;
+  paths: TestbedPaths;
+}
+
+/** Fails with a clear environment error when this machine cannot host the testbed. */
+export async function checkCanHost(isRoot: boolean): Promise<void> {
+  if (!isRoot) {
+    throw new HpcrunError('environment', 'HPCRUN_TESTBED_NEEDS_ROOT', 'the virtual cluster needs root to create network namespaces', {
+      hint: 'run hpcrun testbed as root (sudo), or launch on real nodes with --hosts',
+    });
+  }
+  for (const [tool, pkg] of [['ip', 'iproute2'], ['unshare', 'util-linux'], ['nsenter', 'util-linux'], [SSHD, 'openssh-server'], ['ssh-keygen', 'openssh-client'], ['tc', 'iproute2']] as const) {
+    const found = await runCommand(['sh', '-c', 'command -v "$1"', 'sh', tool]);
+    if (!found.ok) {
+      throw new HpcrunError('environment', 'HPCRUN_TESTBED_MISSING_TOOL', `${tool} is not installed`, { hint: `apt-get install ${pkg}` });
+    }
+  }
+  const probe = await runCommand(['ip', 'netns', 'list']);
+  if (!probe.ok) {
+    throw new HpcrunError('environment', 'HPCRUN_NO_NETNS', `this machine cannot use network namespaces: ${probe.stderr.trim()}`, {
+      hint: 'run on a Linux host or VM that allows `ip netns add`, or launch on real nodes with --hosts',
+    });
+  }
+}
+
+export async function listNamespaces(): Promise<string[]> {
+  const result = await runChecked(['ip', 'netns', 'list'], 'listing network namespaces');
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.startsWith(`${PREFIX}-`));
+}
+
+const ip = (...args: string[]) => runChecked(['ip', ...args], 'configuring the virtual cluster network');
+const linkExists = async (netns: string, link: string) => (await runCommand(['ip', '-n', netns, 'link', 'show', link])).ok;
+
+async function ensureNamespace(name: string, existing: readonly string[]): Promise<void> {
+  if (!existing.includes(name)) await ip('netns', 'add', name);
+  await ip('-n', name, 'link', 'set', 'lo', 'up');
+}
+
+async function ensureKeyPair(path: string, comment: string): Promise<string> {
+  if (!existsSync(path)) {
+    await runChecked(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], 'generating an SSH key');
+  }
+  return readFile(`${path}.pub`, 'utf8');
+}
+
+/** The pid of the node's sshd if it is alive and inside that node's namespace. */
+export async function sshdPid(node: TestbedNode): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(join(node.dir, 'sshd.pid'), 'utf8')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const comm = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+    if (comm !== 'sshd') return undefined;
+    const [procNet, nsFile] = await Promise.all([readlink(`/proc/${pid}/ns/net`), stat(`/run/netns/${node.netns}`)]);
+    return procNet === `net:[${nsFile.ino}]` ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startSshd(node: TestbedNode): Promise<void> {
+  // unshare gives the node its own hostname; sshd then daemonises inside it.
+  await runChecked(
+    ['ip', 'netns', 'exec', node.netns, 'unshare', '--uts', '--', 'sh', '-c', 'hostname "$1" && exec "$2" -f "$3" -E "$4"', 'sh', node.name, SSHD, join(node.dir, 'sshd_config'), join(node.dir, 'sshd.log')],
+    `starting sshd on ${node.name}`,
+  );
+}
+
+async function writeNetnsEtc(netns: string, hosts: string, sshConfig: string, knownHosts: string): Promise<void> {
+  const dir = join(NETNS_ETC, netns);
+  await mkdir(join(dir, 'ssh'), { recursive: true });
+  await writeFileAtomic(join(dir, 'hosts'), hosts);
+  await writeFileAtomic(join(dir, 'ssh', 'ssh_config'), sshConfig);
+  await writeFileAtomic(join(dir, 'ssh', 'ssh_known_hosts'), knownHosts);
+}
+
+async function applyBandwidth(node: TestbedNode, bitsPerSecond: number | undefined): Promise<void> {
+  if (bitsPerSecond === undefined) {
+    await runCommand(['ip', 'netns', 'exec', node.netns, 'tc', 'qdisc', 'del', 'dev', 'eth0', 'root']);
+    return;
+  }
+  // The bucket holds 1 ms of traffic (at least two full frames): enough for the
+  // kernel's timer granularity, small enough that bursts barely exceed the rate.
+  const burstBytes = Math.max(Math.ceil(bitsPerSecond / 8 / 1000), 3028);
+  await runChecked(
+    ['ip', 'netns', 'exec', node.netns, 'tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', `${bitsPerSecond}bit`, 'burst', String(burstBytes), 'latency', '100ms'],
+    `capping bandwidth on ${node.name}`,
+  );
+}
+
+async function removeNode(netns: string): Promise<void> {
+  await killNamespaceProcesses(netns);
+  await runCommand(['ip', 'netns', 'del', netns]);
+  await rm(join(NETNS_ETC, netns), { recursive: true, force: true });
+}
+
+async function killNamespaceProcesses(netns: string): Promise<void> {
+  const pids = async () => (await runCommand(['ip', 'netns', 'pids', netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    const live = await pids();
+    if (live.length === 0) return;
+    for (const pid of live) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Creates or repairs the cluster so that exactly `nodes` nodes exist and answer on SSH. Idempotent. */
+export async function up(options: UpOptions): Promise<TestbedState> {
+  if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > MAX_NODES) {
+    throw new HpcrunError('usage', 'HPCRUN_TESTBED_NODES', `--nodes must be between 1 and ${MAX_NODES}, got ${options.nodes}`, { hint: 'for example --nodes 3' });
+  }
+  const paths = testbedPaths(options.dir);
+  const nodes = testbedNodes(options.nodes, options.dir);
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const userKey = await ensureKeyPair(paths.identity, 'hpcrun-testbed');
+  await writeFileAtomic(paths.authorizedKeys, userKey, 0o600);
+
+  const existing = await listNamespaces();
+  for (const stale of existing) {
+    const index = nodeIndexOf(stale);
+    if (index !== undefined && index > options.nodes) await removeNode(stale);
+  }
+  await ensureNamespace(FABRIC_NS, existing);
+  if (!(await linkExists(FABRIC_NS, BRIDGE))) await ip('-n', FABRIC_NS, 'link', 'add', BRIDGE, 'type', 'bridge');
+  await ip('-n', FABRIC_NS, 'addr', 'replace', `${FABRIC_ADDRESS}/24`, 'dev', BRIDGE);
+  await ip('-n', FABRIC_NS, 'link', 'set', BRIDGE, 'up');
+
+  const hostKeys: { node: TestbedNode; publicKey: string }[] = [];
+  for (const node of nodes) {
+    await ensureNamespace(node.netns, existing);
+    if (!(await linkExists(FABRIC_NS, node.bridgePort))) {
+      await ip('-n', FABRIC_NS, 'link', 'add', node.bridgePort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
+    }
+    await ip('-n', FABRIC_NS, 'link', 'set', node.bridgePort, 'master', BRIDGE, 'up');
+    await ip('-n', node.netns, 'addr', 'replace', `${node.address}/24`, 'dev', 'eth0');
+    await ip('-n', node.netns, 'link', 'set', 'eth0', 'up');
+    await mkdir(node.dir, { recursive: true, mode: 0o700 });
+    hostKeys.push({ node, publicKey: await ensureKeyPair(join(node.dir, 'ssh_host_ed25519_key'), node.name) });
+    await writeFileAtomic(join(node.dir, 'sshd_config'), sshdConfig(node, paths));
+    await applyBandwidth(node, options.bandwidthBitsPerSecond);
+  }
+
+  const knownHosts = knownHostsFile(hostKeys);
+  await writeFileAtomic(paths.knownHosts, knownHosts);
+  const hosts = hostsFile(nodes);
+  const sshConfig = sshClientConfig(paths);
+  for (const netns of [FABRIC_NS, ...nodes.map((node) => node.netns)]) {
+    await writeNetnsEtc(netns, hosts, sshConfig, knownHosts);
+  }
+  // sshd starts after /etc/netns is in place, so its sessions see the cluster's hosts file.
+  for (const node of nodes) {
+    if ((await sshdPid(node)) === undefined) await startSshd(node);
+  }
+  await writeFileAtomic(paths.inventory, inventoryFile(nodes, availableParallelism()));
+  await writeFileAtomic(paths.envFile, envFile(clusterEnv(paths, true)));
+  const state = await status(options.dir);
+  state.bandwidthBitsPerSecond = options.bandwidthBitsPerSecond ?? null;
+  await writeFileAtomic(paths.stateFile, `${JSON.stringify({ nodes: options.nodes, bandwidthBitsPerSecond: state.bandwidthBitsPerSecond }, null, 2)}\n`);
+  const dead = state.nodes.filter((node) => node.sshdPid === undefined);
+  if (dead.length > 0) {
+    throw new HpcrunError('environment', 'HPCRUN_TESTBED_SSHD', `sshd did not start on ${dead.map((node) => node.name).join(', ')}`, {
+      hint: `read ${join(options.dir, 'nodes', dead[0]?.name ?? '', 'sshd.log')}`,
+    });
+  }
+  return state;
+}
+
+/** What exists now. Nodes are those whose namespaces exist. */
+export async function status(dir: string): Promise<TestbedState> {
+  const paths = testbedPaths(dir);
+  const namespaces = await listNamespaces();
+  const indices = namespaces.map(nodeIndexOf).filter((index): index is number => index !== undefined).sort((a, b) => a - b);
+  const count = indices.length === 0 ? 0 : Math.max(...indices);
+  const nodes = [];
+  for (const node of testbedNodes(count, dir)) {
+    if (!namespaces.includes(node.netns)) continue;
+    nodes.push({ name: node.name, address: node.address, sshdPid: await sshdPid(node) });
+  }
+  let bandwidth: number | null = null;
+  try {
+    bandwidth = (JSON.parse(await readFile(paths.stateFile, 'utf8')) as { bandwidthBitsPerSecond: number | null }).bandwidthBitsPerSecond;
+  } catch {
+    bandwidth = null;
+  }
+  return { nodes, bandwidthBitsPerSecond: bandwidth, paths };
+}
+
+/** Removes every namespace, process, /etc/netns entry and state file of the testbed, even after a crash. */
+export async function down(dir: string): Promise<string[]> {
+  const namespaces = await listNamespaces();
+  // Nodes first: deleting a node's namespace also removes its veth pair.
+  const ordered = [...namespaces.filter((ns) => ns !== FABRIC_NS), ...namespaces.filter((ns) => ns === FABRIC_NS)];
+  for (const netns of ordered) await removeNode(netns);
+  for (const leftover of existsSync(NETNS_ETC) ? await readdir(NETNS_ETC) : []) {
+    if (leftover.startsWith(`${PREFIX}-`)) await rm(join(NETNS_ETC, leftover), { recursive: true, force: true });
+  }
+  await rm(dir, { recursive: true, force: true });
+  return ordered;
+}
+
+/**
+ * The argv that runs a command on a testbed node (its network and UTS
+ * namespaces, so it sees the node's hostname), or at the login position in
+ * the fabric namespace, with the cluster's environment.
+ */
+export async function commandOn(target: string, argv: readonly string[], dir: string, isRoot: boolean): Promise<string[]> {
+  const env = Object.entries(clusterEnv(testbedPaths(dir), isRoot)).map(([key, value]) => `${key}=${value}`);
+  if (target === 'login') return ['ip', 'netns', 'exec', FABRIC_NS, 'env', ...env, ...argv];
+  const index = nodeIndexOf(target) ?? (/^\d+$/.test(target) ? Number(target) : undefined);
+  const node = index === undefined ? undefined : testbedNodes(index, dir)[index - 1];
+  const pid = node ? await sshdPid(node) : undefined;
+  if (!node || pid === undefined) {
+    throw new HpcrunError('usage', 'HPCRUN_TESTBED_NO_NODE', `there is no running testbed node ${JSON.stringify(target)}`, {
+      hint: 'run `hpcrun testbed status` to list the nodes, or `hpcrun testbed up` to (re)start them',
+    });
+  }
+  return ['ip', 'netns', 'exec', node.netns, 'nsenter', `--uts=/proc/${pid}/ns/uts`, '--', 'env', ...env, ...argv];
+}
