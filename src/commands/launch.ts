@@ -1,9 +1,217 @@
-import type { Command } from 'commander';
+// hpcrun launch: preflight every node, place ranks, run mpirun here or on a
+// head node, and pass on the program's exit status.
+
+import { Command, Option } from 'commander';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
+import { HpcrunError, usageError } from '../errors.js';
+import { type InventoryHost, parseInventory } from '../core/inventory.js';
+import { type Placement, blockPlacement, launcherArgv, machinefile, placementHostfile } from '../core/launch.js';
+import { type MpiFlavour, PROBE_SCRIPT, parseProbe } from '../core/probe.js';
+import { requireDuration, requirePositiveInt } from '../core/units.js';
+import { type JobEnd, runLocalJob, runRemoteJob, statusOf } from '../exec/job.js';
+import { shellJoin } from '../exec/quote.js';
+import { runCommand } from '../exec/run.js';
+import { type Connection, type SshSettings, connect, exec, resolveSshSettings } from '../exec/ssh.js';
+import { type NodeReport, checkSameMpi, closeAll, preflight } from '../providers/preflight.js';
+
+export interface LaunchOptions {
+  hosts?: string;
+  np?: string;
+  ppn?: string;
+  head?: string;
+  dryRun?: boolean;
+  timeout?: string;
+  identity?: string;
+  user?: string;
+  port?: string;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  mpi?: MpiFlavour;
+}
+
+export interface LaunchSpec {
+  inventory: InventoryHost[];
+  np: number;
+  ppn: number | undefined;
+  timeoutMs: number | undefined;
+  program: string[];
+}
+
+export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new HpcrunError('not-found', 'HPCRUN_INVENTORY_MISSING', `cannot read the inventory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      hint: 'give --hosts a file with one host per line (Open MPI hostfile syntax); `hpcrun testbed up` writes one',
+    });
+  }
+  return parseInventory(text, path);
+}
+
+export async function toSpec(options: LaunchOptions, program: string[]): Promise<LaunchSpec> {
+  if (program.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no program given to launch', 'put the program after --, for example: hpcrun launch --hosts hosts --np 4 -- ./a.out');
+  if (!options.hosts) throw usageError('HPCRUN_NO_HOSTS', 'no inventory given', 'pass --hosts FILE (Open MPI hostfile syntax)');
+  if (!options.np) throw usageError('HPCRUN_NO_NP', 'the number of ranks is missing', 'pass --np N');
+  const np = requirePositiveInt(options.np, '--np');
+  const ppn = options.ppn === undefined ? undefined : requirePositiveInt(options.ppn, '--ppn');
+  const timeoutMs = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
+  return { inventory: await readInventoryFile(options.hosts), np, ppn, timeoutMs, program };
+}
+
+/** Ranks each host may take: its inventory slots, else its physical cores from preflight. */
+export function capacityOf(inventory: readonly InventoryHost[], reports: readonly NodeReport[] | undefined, ppn: number | undefined) {
+  return inventory.map((host) => {
+    const probed = reports?.find((report) => report.host === host.name)?.probe.physicalCores;
+    const slots = host.slots ?? probed ?? ppn;
+    if (slots === undefined) {
+      throw usageError('HPCRUN_SLOTS_UNKNOWN', `${host.name} has no slots= and --dry-run does not contact the hosts`, 'add slots=N to each inventory line or pass --ppn');
+    }
+    return { name: host.name, slots };
+  });
+}
+
+/** ssh arguments for mpirun's own daemon launch, so it trusts and authenticates as preflight did. */
+export function mpirunSshArgs(options: LaunchOptions, settings: SshSettings, env: Deps['env']): string[] {
+  const args: string[] = [];
+  const identity = options.identity ?? env.HPCRUN_SSH_IDENTITY;
+  if (identity) args.push('-i', identity);
+  if (options.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS) args.push('-o', `UserKnownHostsFile=${settings.knownHostsFile}`);
+  args.push('-o', `StrictHostKeyChecking=${options.acceptNewHostKeys ? 'accept-new' : 'yes'}`, '-o', 'BatchMode=yes');
+  if (options.user) args.push('-l', options.user);
+  if (options.port) args.push('-p', options.port);
+  return args;
+}
+
+function passThroughEnv(env: Deps['env']): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('OMPI_') && entry[1] !== undefined));
+}
+
+function renderFiles(placement: Placement, flavour: MpiFlavour): string {
+  return flavour === 'openmpi' ? placementHostfile(placement) : machinefile(placement);
+}
+
+async function localMpi(deps: Deps): Promise<NodeReport> {
+  const result = await runCommand(['sh', '-c', PROBE_SCRIPT], { env: deps.env, extendEnv: false });
+  return { host: 'localhost (where mpirun runs)', probe: parseProbe(result.stdout, 'localhost') };
+}
+
+function summarise(reports: readonly NodeReport[], ms: number): string {
+  const mpi = reports[0]?.probe.mpi;
+  const cores = [...new Set(reports.map((report) => report.probe.physicalCores))].join('/');
+  const mem = Math.min(...reports.map((report) => report.probe.memAvailableBytes ?? 0)) / 1024 ** 3;
+  return `preflight: ${reports.length} host(s) ok in ${(ms / 1000).toFixed(1)} s: ${mpi?.flavour} ${mpi?.version}, ${cores} physical cores, ≥ ${mem.toFixed(1)} GiB free each\n`;
+}
+
+export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
+  const spec = await toSpec(options, program);
+  const port = options.port === undefined ? undefined : requirePositiveInt(options.port, '--port');
+  const settings = await resolveSshSettings({ ...options, port, env: deps.env });
+  if (options.dryRun) {
+    const placement = blockPlacement(capacityOf(spec.inventory, undefined, spec.ppn), spec.np, spec.ppn);
+    const flavour = options.mpi ?? 'openmpi';
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: '<hostfile>', sshArgs: options.head ? [] : mpirunSshArgs(options, settings, deps.env), program: spec.program });
+    deps.stdout.write(`# ${options.head ? `on ${options.head}: ` : ''}${shellJoin(argv)}\n# <hostfile>:\n${renderFiles(placement, flavour)}`);
+    return 0;
+  }
+  const connections = new Map<string, Connection>();
+  try {
+    const started = performance.now();
+    const hosts = spec.inventory.map((host) => host.name);
+    let head: Connection | undefined;
+    if (options.head) {
+      head = await connect(options.head, settings);
+      connections.set(options.head, head);
+    }
+    const { reports } = await preflight(hosts, settings, connections, head?.client);
+    const launcherReports = options.head ? [...reports, { host: options.head, probe: (await preflight([options.head], settings, connections)).reports[0]!.probe }] : [...reports, await localMpi(deps)];
+    checkSameMpi(launcherReports);
+    deps.stderr.write(summarise(reports, performance.now() - started));
+    const flavour = options.mpi ?? reports[0]!.probe.mpi!.flavour;
+    const placement = blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
+    const end = head
+      ? await launchRemote(head, placement, flavour, spec, deps)
+      : await launchLocal(placement, flavour, spec, mpirunSshArgs(options, settings, deps.env), deps);
+    return finish(end, spec, deps);
+  } finally {
+    closeAll(connections);
+  }
+}
+
+async function launchLocal(placement: Placement, flavour: MpiFlavour, spec: LaunchSpec, sshArgs: string[], deps: Deps): Promise<JobEnd> {
+  const dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-'));
+  try {
+    const hostfilePath = join(dir, 'hostfile');
+    await writeFile(hostfilePath, renderFiles(placement, flavour));
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath, sshArgs, program: spec.program });
+    return await runLocalJob({ argv, env: deps.env, timeoutMs: spec.timeoutMs }, deps);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function launchRemote(head: Connection, placement: Placement, flavour: MpiFlavour, spec: LaunchSpec, deps: Deps): Promise<JobEnd> {
+  const made = await exec(head.client, shellJoin(['sh', '-c', 'umask 077 && mktemp "${TMPDIR:-/tmp}/hpcrun-hostfile.XXXXXX"']));
+  const path = made.stdout.trim();
+  if (made.exitCode !== 0 || !/^\/[^\n]+$/.test(path)) {
+    throw new HpcrunError('preflight', 'HPCRUN_HEAD_TMP', `cannot create a temporary hostfile on the head node: ${made.stderr.trim() || path}`, { hint: 'check that the head node has a writable /tmp or TMPDIR' });
+  }
+  try {
+    await exec(head.client, shellJoin(['sh', '-c', 'cat > "$1"', 'sh', path]), { stdin: renderFiles(placement, flavour) });
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: path, program: spec.program });
+    return await runRemoteJob({ client: head.client, argv, env: passThroughEnv(deps.env), timeoutMs: spec.timeoutMs }, deps);
+  } finally {
+    await exec(head.client, shellJoin(['rm', '-f', '--', path])).catch(() => undefined);
+  }
+}
+
+function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
+  if (end.interruptedBy) {
+    throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${end.interruptedBy}; the job was stopped`, { exitCode: end.interruptedBy === 'SIGTERM' ? 143 : 130 });
+  }
+  if (end.timedOut) {
+    throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${(spec.timeoutMs ?? 0) / 1000} s) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
+  }
+  if (end.signal) deps.stderr.write(`hpcrun: mpirun was killed by ${end.signal}\n`);
+  return statusOf(end);
+}
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  void program;
-  void deps;
-  void status;
+  program
+    .command('launch')
+    .description('check the nodes, then run an MPI program across them with mpirun')
+    .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (host [slots=N])')
+    .option('--np <n>', 'number of MPI ranks')
+    .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
+    .option('--head <host>', 'run mpirun on this host over SSH instead of here')
+    .option('--dry-run', 'print the mpirun argv and hostfile; contact no host and run nothing')
+    .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h')
+    .option('--identity <file>', 'SSH private key (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
+    .option('--user <name>', 'SSH user (default: the current user)')
+    .option('--port <n>', 'SSH port (default 22)')
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts)')
+    .option('--accept-new-host-keys', 'trust and record host keys not yet in known_hosts (changed keys are still refused)')
+    .addOption(new Option('--mpi <flavour>', 'MPI flavour (default: detected on the nodes)').choices(['openmpi', 'mpich', 'intelmpi']))
+    .argument('<program...>', 'the program and its arguments, after --')
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+The exit status is the program's; a program killed by a signal gives 128+N.
+Before anything runs, every host is reached over SSH (5 s connect timeout), its
+host key checked against known_hosts, and its MPI, cores and memory compared.
+
+Examples:
+  hpcrun launch --hosts hosts.txt --np 64 -- ./cfd --case wing
+  hpcrun launch --hosts hosts.txt --np 8 --ppn 4 --timeout 2h -- ./wrf.exe
+  hpcrun launch --head login01 --hosts hosts.txt --np 128 -- ./solver input.nml
+  hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out`,
+    )
+    .action(async (argv: string[], options: LaunchOptions) => {
+      status.code = await run(options, argv, deps);
+    });
 }

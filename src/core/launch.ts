@@ -1,0 +1,86 @@
+// Block placement of ranks onto inventory hosts, and the launcher argv.
+// Pure: launchers build argv, runners execute it.
+
+import { HpcrunError } from '../errors.js';
+import { renderHostfile } from './inventory.js';
+import type { MpiFlavour } from './probe.js';
+
+export interface HostCapacity {
+  name: string;
+  /** Ranks this host may run: the inventory's slots, else its physical cores. */
+  slots: number;
+}
+
+export interface Placement {
+  hosts: { name: string; ranks: number }[];
+  np: number;
+}
+
+/**
+ * Fills each host's slots in order (block placement, as mpirun --map-by slot).
+ * With ppn, every used host gets ppn ranks except possibly the last.
+ */
+export function blockPlacement(capacity: readonly HostCapacity[], np: number, ppn?: number): Placement {
+  const hosts: Placement['hosts'] = [];
+  let left = np;
+  for (const host of capacity) {
+    if (left === 0) break;
+    if (ppn !== undefined && ppn > host.slots) {
+      throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${host.name}, which has ${host.slots} slot(s)`, {
+        hint: `lower --ppn to ${host.slots} or give ${host.name} more slots in the inventory (slots=${ppn})`,
+      });
+    }
+    const ranks = Math.min(left, ppn ?? host.slots);
+    hosts.push({ name: host.name, ranks });
+    left -= ranks;
+  }
+  if (left > 0) {
+    const total = capacity.reduce((sum, host) => sum + (ppn ?? host.slots), 0);
+    throw new HpcrunError('infeasible', 'HPCRUN_NOT_ENOUGH_SLOTS', `--np ${np} needs ${np} slots but the ${capacity.length} host(s) offer ${total}${ppn ? ` at --ppn ${ppn}` : ''}`, {
+      hint: `lower --np to ${total}, add hosts to the inventory${ppn ? ', or raise --ppn' : ', or raise their slots='}`,
+    });
+  }
+  return { hosts, np };
+}
+
+export function placementHostfile(placement: Placement): string {
+  return renderHostfile(placement.hosts.map((host) => ({ name: host.name, slots: host.ranks })));
+}
+
+export interface LauncherInput {
+  flavour: MpiFlavour;
+  np: number;
+  hostfilePath: string;
+  /** An Open MPI rankfile, when a plan fixes each rank's host. */
+  rankfilePath?: string;
+  /** Arguments for the ssh that mpirun uses to start its daemons (Open MPI plm_rsh_args). */
+  sshArgs?: readonly string[];
+  program: readonly string[];
+}
+
+/** The exact mpirun/mpiexec argv for the flavour. */
+export function launcherArgv(input: LauncherInput): string[] {
+  const { flavour, np, hostfilePath, program } = input;
+  if (flavour === 'openmpi') {
+    const argv = ['mpirun', '--hostfile', hostfilePath, '-np', String(np)];
+    if (input.rankfilePath) argv.push('--rankfile', input.rankfilePath);
+    else argv.push('--map-by', 'slot');
+    if (input.sshArgs && input.sshArgs.length > 0) {
+      const spaced = input.sshArgs.find((arg) => /\s/.test(arg));
+      if (spaced) {
+        throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its ssh arguments on spaces, so ${JSON.stringify(spaced)} cannot be passed`, {
+          hint: 'move the identity or known_hosts file to a path without spaces',
+        });
+      }
+      argv.push('--mca', 'plm_rsh_args', input.sshArgs.join(' '));
+    }
+    return [...argv, ...program];
+  }
+  // MPICH and Intel MPI use the Hydra launcher: a machinefile of host:count.
+  return ['mpiexec', '-f', hostfilePath, '-n', String(np), ...program];
+}
+
+/** Hydra machinefile (MPICH, Intel MPI): `host:count`, in rank order. */
+export function machinefile(placement: Placement): string {
+  return placement.hosts.map((host) => `${host.name}:${host.ranks}\n`).join('');
+}

@@ -1,0 +1,76 @@
+// What preflight asks each node, and how its answer is read. Pure.
+
+import { inputError } from '../errors.js';
+
+/**
+ * A fixed POSIX sh script (no user input in it) that reports the host's name,
+ * logical CPUs, physical cores, available memory and its MPI. Physical cores
+ * are distinct (core, socket) pairs from lscpu, since hpcrun places one rank
+ * per physical core (SMT off).
+ */
+export const PROBE_SCRIPT = [
+  'echo "hostname=$(hostname)"',
+  'echo "cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null)"',
+  `echo "cores=$(lscpu -p=CORE,SOCKET 2>/dev/null | grep -v '^#' | sort -u | wc -l)"`,
+  `echo "memavail_kib=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo 2>/dev/null)"`,
+  'if command -v mpirun >/dev/null 2>&1; then echo "mpirun=$(command -v mpirun)"; mpirun --version 2>&1 | head -n 4 | sed "s/^/mpi: /"; else echo "mpirun="; fi',
+].join('\n');
+
+export type MpiFlavour = 'openmpi' | 'mpich' | 'intelmpi';
+
+export interface MpiInfo {
+  flavour: MpiFlavour;
+  version: string;
+}
+
+export interface ProbeResult {
+  hostname: string;
+  cpus: number | undefined;
+  physicalCores: number | undefined;
+  memAvailableBytes: number | undefined;
+  mpirunPath: string | undefined;
+  mpi: MpiInfo | undefined;
+  /** The raw `mpirun --version` text, for messages when the flavour is unknown. */
+  mpiText: string;
+}
+
+/** Reads `mpirun --version` output of Open MPI, MPICH (Hydra) or Intel MPI. */
+export function parseMpiVersion(text: string): MpiInfo | undefined {
+  const openmpi = /\(Open MPI\)\s+(\d+(?:\.\d+)*\S*)/.exec(text) ?? /Open MPI\D*(\d+\.\d+(?:\.\d+)?)/.exec(text);
+  if (openmpi?.[1]) return { flavour: 'openmpi', version: openmpi[1] };
+  const intel = /Intel\(R\) MPI Library[^\n]*Version\s+(\S+)/.exec(text);
+  if (intel?.[1]) return { flavour: 'intelmpi', version: intel[1].replace(/,$/, '') };
+  const hydra = /HYDRA build details:[\s\S]*?Version:\s+(\S+)/.exec(text);
+  if (hydra?.[1]) return { flavour: 'mpich', version: hydra[1] };
+  return undefined;
+}
+
+const positive = (text: string | undefined): number | undefined => {
+  const value = Number(text);
+  return text !== undefined && text !== '' && Number.isFinite(value) && value > 0 ? value : undefined;
+};
+
+export function parseProbe(text: string, host: string): ProbeResult {
+  const fields = new Map<string, string>();
+  const mpiLines: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('mpi: ')) mpiLines.push(line.slice(5));
+    else {
+      const eq = line.indexOf('=');
+      if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1).trim());
+    }
+  }
+  const hostname = fields.get('hostname');
+  if (!hostname) throw inputError('HPCRUN_PROBE_UNREADABLE', `${host}: the node's preflight answer could not be read: ${JSON.stringify(text.slice(0, 200))}`, 'check that the login shell on the node is a POSIX shell and prints nothing itself');
+  const mpiText = mpiLines.join('\n');
+  const kib = positive(fields.get('memavail_kib'));
+  return {
+    hostname,
+    cpus: positive(fields.get('cpus')),
+    physicalCores: positive(fields.get('cores')) ?? positive(fields.get('cpus')),
+    memAvailableBytes: kib === undefined ? undefined : kib * 1024,
+    mpirunPath: fields.get('mpirun') || undefined,
+    mpi: parseMpiVersion(mpiText),
+    mpiText,
+  };
+}

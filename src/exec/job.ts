@@ -1,0 +1,123 @@
+// Runs an MPI launcher argv, here with execa or on a head node over ssh2,
+// streaming its output. The job's end is data (exit code, signal, timeout);
+// SIGINT/SIGTERM are forwarded and the job is always waited for.
+
+import { execa } from 'execa';
+import { constants } from 'node:os';
+import type { ClientChannel } from 'ssh2';
+import type { Deps } from '../deps.js';
+import { shellJoin } from './quote.js';
+import { type SshClient, exec } from './ssh.js';
+
+export interface JobEnd {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  /** The signal hpcrun received and forwarded, if the user interrupted the job. */
+  interruptedBy: NodeJS.Signals | undefined;
+  durationMs: number;
+}
+
+/** The status a shell would report: the exit code, or 128 + signal number. */
+export function statusOf(end: Pick<JobEnd, 'exitCode' | 'signal'>): number {
+  if (end.signal) {
+    const number = (constants.signals as Record<string, number>)[end.signal];
+    return 128 + (number ?? 15);
+  }
+  return end.exitCode ?? 1;
+}
+
+export interface LocalJob {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+}
+
+export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
+  const [file, ...args] = job.argv;
+  const started = performance.now();
+  const child = execa(file as string, args, {
+    reject: false,
+    env: job.env as Record<string, string>,
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: job.timeoutMs,
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: 10_000,
+    buffer: false,
+  });
+  child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
+  let interruptedBy: NodeJS.Signals | undefined;
+  const removeHandler = deps.onSignal((signal) => {
+    interruptedBy = signal;
+    child.kill(signal);
+  });
+  try {
+    const result = await child;
+    return {
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      interruptedBy,
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    removeHandler();
+  }
+}
+
+export interface RemoteJob {
+  client: SshClient;
+  argv: readonly string[];
+  /** Variables set with `env` in front of the command (OMPI_*), never secrets. */
+  env: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+}
+
+/** The one command line sent to the head node: `exec env K=V … argv…`, every word quoted. */
+export function remoteCommandLine(argv: readonly string[], env: Readonly<Record<string, string>>): string {
+  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  // exec: the launcher replaces the login shell, so forwarded signals reach it.
+  return `exec ${shellJoin(['env', ...assignments, ...argv])}`;
+}
+
+export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> {
+  const started = performance.now();
+  let channel: ClientChannel | undefined;
+  let interruptedBy: NodeJS.Signals | undefined;
+  let timedOut = false;
+  let escalation: NodeJS.Timeout | undefined;
+  const stop = (signal: 'INT' | 'TERM') => {
+    channel?.signal(signal);
+    // If the launcher ignores the signal, close the session: sshd then hangs up on it.
+    escalation ??= setTimeout(() => {
+      channel?.signal('KILL');
+      channel?.close();
+    }, 10_000);
+  };
+  const removeHandler = deps.onSignal((signal) => {
+    interruptedBy = signal;
+    stop(signal === 'SIGINT' ? 'INT' : 'TERM');
+  });
+  const timer = job.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        stop('TERM');
+      }, job.timeoutMs)
+    : undefined;
+  try {
+    const result = await exec(job.client, remoteCommandLine(job.argv, job.env), {
+      onStdout: (chunk) => deps.stdout.write(chunk),
+      onStderr: (chunk) => deps.stderr.write(chunk),
+      onChannel: (opened) => {
+        channel = opened;
+      },
+    });
+    return { exitCode: result.exitCode, signal: result.signal, timedOut, interruptedBy, durationMs: performance.now() - started };
+  } finally {
+    removeHandler();
+    if (timer) clearTimeout(timer);
+    if (escalation) clearTimeout(escalation);
+  }
+}

@@ -1,0 +1,252 @@
+// SSH with ssh2: OpenSSH's defaults for keys and known_hosts, host keys
+// verified before any credential is sent, and commands sent only as one
+// string built by shellJoin.
+
+import { readFile } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
+import { HpcrunError } from '../errors.js';
+import { type KnownHostEntry, fingerprint, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, verifyHostKey } from '../core/known-hosts.js';
+
+const { Client, utils } = ssh2;
+export type SshClient = InstanceType<typeof Client>;
+
+export interface SshSettings {
+  user: string;
+  port: number;
+  /** Private keys to offer, already read and parsed, in order. */
+  keys: { path: string; key: Buffer }[];
+  agent: string | undefined;
+  knownHosts: KnownHostEntry[];
+  /** Where --accept-new-host-keys records new keys. */
+  knownHostsFile: string;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+}
+
+export interface SshSettingsInput {
+  user?: string;
+  port?: number;
+  identity?: string;
+  knownHosts?: string;
+  acceptNewHostKeys?: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves SSH settings the way OpenSSH does: the agent when SSH_AUTH_SOCK is
+ * set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa; ~/.ssh/known_hosts and
+ * /etc/ssh/ssh_known_hosts. --identity, --user, --port and --known-hosts
+ * override them; HPCRUN_SSH_IDENTITY and HPCRUN_SSH_KNOWN_HOSTS (set by
+ * `hpcrun testbed exec`) stand in for the flags.
+ */
+export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSettings> {
+  const home = input.env.HOME || homedir();
+  const identity = input.identity ?? input.env.HPCRUN_SSH_IDENTITY;
+  const keys: SshSettings['keys'] = [];
+  const candidates = identity ? [identity] : DEFAULT_KEYS.map((name) => join(home, '.ssh', name));
+  for (const path of candidates) {
+    const text = await readOptional(path);
+    if (text === undefined) {
+      if (identity) throw new HpcrunError('not-found', 'HPCRUN_IDENTITY_MISSING', `cannot read the identity file ${path}`, { hint: 'check the path given to --identity' });
+      continue;
+    }
+    const parsed = utils.parseKey(text);
+    if (parsed instanceof Error) {
+      if (identity) {
+        throw new HpcrunError('input', 'HPCRUN_IDENTITY_UNUSABLE', `cannot use the identity file ${path}: ${parsed.message}`, {
+          hint: 'encrypted keys are used through ssh-agent: run ssh-add and set SSH_AUTH_SOCK',
+        });
+      }
+      continue;
+    }
+    keys.push({ path, key: Buffer.from(text) });
+  }
+  const knownHostsFile = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS ?? join(home, '.ssh', 'known_hosts');
+  const files = input.knownHosts ? [input.knownHosts] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
+  const knownHosts = (await Promise.all(files.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
+  return {
+    user: input.user ?? input.env.USER ?? userInfo().username,
+    port: input.port ?? 22,
+    keys,
+    agent: identity ? undefined : input.env.SSH_AUTH_SOCK || undefined,
+    knownHosts,
+    knownHostsFile,
+    acceptNewHostKeys: input.acceptNewHostKeys ?? false,
+    connectTimeoutMs: 5000,
+  };
+}
+
+export interface Connection {
+  client: SshClient;
+  /** Set when the host key was new and accepted: the known_hosts line to record. */
+  newKnownHostsLine: string | undefined;
+}
+
+function authMethods(settings: SshSettings): AnyAuthMethod[] {
+  const methods: AnyAuthMethod[] = [];
+  if (settings.agent) methods.push({ type: 'agent', username: settings.user, agent: settings.agent });
+  for (const { key } of settings.keys) methods.push({ type: 'publickey', username: settings.user, key });
+  return methods;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT']);
+
+/**
+ * Connects and authenticates, refusing unknown or changed host keys unless
+ * told otherwise. With `via`, the TCP connection is tunnelled through an
+ * established connection (as ssh -J does), so nodes behind a head node can be
+ * reached and verified with this machine's own keys and known_hosts.
+ */
+export async function connect(host: string, settings: SshSettings, via?: SshClient): Promise<Connection> {
+  const sock = via ? await tunnel(via, host, settings.port) : undefined;
+  return connectOn(host, settings, sock);
+}
+
+function tunnel(via: SshClient, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+      if (error) {
+        reject(new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `${host}: the head node cannot reach port ${port}: ${error.message}`, {
+          hint: `check that ${host} is up and reachable from the head node, or remove it from the inventory`,
+        }));
+      } else resolve(stream);
+    });
+  });
+}
+
+function connectOn(host: string, settings: SshSettings, sock: ClientChannel | undefined): Promise<Connection> {
+  const names = [lookupName(host, settings.port)];
+  const preferred = knownKeyTypes(settings.knownHosts, names);
+  let verdict: { kind: 'unknown' | 'mismatch' | 'revoked'; fingerprint: string } | undefined;
+  let newKnownHostsLine: string | undefined;
+  const client = new Client();
+  const config: ConnectConfig = {
+    host,
+    port: settings.port,
+    username: settings.user,
+    readyTimeout: settings.connectTimeoutMs,
+    authHandler: authMethods(settings),
+    ...(sock ? { sock } : {}),
+    hostVerifier: (blob: Buffer) => {
+      const keyType = keyTypeOf(blob);
+      const key = blob.toString('base64');
+      const result = verifyHostKey(settings.knownHosts, names, keyType, key);
+      if (result === 'match') return true;
+      if (result === 'unknown' && settings.acceptNewHostKeys) {
+        newKnownHostsLine = `${names[0]} ${keyType} ${key}`;
+        return true;
+      }
+      verdict = { kind: result, fingerprint: fingerprint(key) };
+      return false;
+    },
+  };
+  if (preferred.length > 0) {
+    const algos = preferred.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+    config.algorithms = { serverHostKey: { prepend: algos } as never };
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: HpcrunError) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      reject(error);
+    };
+    client.once('ready', () => {
+      settled = true;
+      resolve({ client, newKnownHostsLine });
+    });
+    client.once('error', (error: Error & { code?: string; level?: string }) => {
+      if (verdict) return fail(hostKeyError(host, verdict, settings.knownHostsFile));
+      if (error.level === 'client-authentication') {
+        return fail(
+          new HpcrunError('preflight', 'HPCRUN_SSH_AUTH', `${host}: authentication as ${settings.user} failed (offered ${describeCredentials(settings)})`, {
+            hint: 'give a key the host accepts with --identity, load one into ssh-agent, or set --user',
+          }),
+        );
+      }
+      const timedOut = error.level === 'client-timeout' || error.code === 'ETIMEDOUT';
+      const what = timedOut ? `no SSH answer within ${settings.connectTimeoutMs / 1000} s` : error.code && NETWORK_CODES.has(error.code) ? `${error.code} (${error.message})` : error.message;
+      return fail(
+        new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `${host}: cannot connect on port ${settings.port}: ${what}`, {
+          hint: `check that ${host} is up and its sshd listens on port ${settings.port}, or remove it from the inventory`,
+        }),
+      );
+    });
+    client.once('close', () => {
+      if (verdict) fail(hostKeyError(host, verdict, settings.knownHostsFile));
+    });
+    client.connect(config);
+  });
+}
+
+function describeCredentials(settings: SshSettings): string {
+  const parts = settings.keys.map((key) => key.path);
+  if (settings.agent) parts.unshift('ssh-agent');
+  return parts.length ? parts.join(', ') : 'no keys: none found';
+}
+
+function hostKeyError(host: string, verdict: { kind: string; fingerprint: string }, file: string): HpcrunError {
+  if (verdict.kind === 'unknown') {
+    return new HpcrunError('preflight', 'HPCRUN_HOST_KEY_UNKNOWN', `${host}: host key ${verdict.fingerprint} is not in known_hosts (${file})`, {
+      hint: `verify the fingerprint, then add it with \`ssh-keyscan ${host} >> ${file}\`, or pass --accept-new-host-keys`,
+    });
+  }
+  return new HpcrunError('preflight', verdict.kind === 'revoked' ? 'HPCRUN_HOST_KEY_REVOKED' : 'HPCRUN_HOST_KEY_MISMATCH', `${host}: host key ${verdict.fingerprint} does not match known_hosts (${file}); someone may be intercepting the connection, or the host was reinstalled`, {
+    hint: `if the host was reinstalled, remove the old key with \`ssh-keygen -R ${host} -f ${file}\` and connect again`,
+  });
+}
+
+export interface ExecResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  stdin?: string;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Receives the channel so that the caller can forward signals. */
+  onChannel?: (channel: ClientChannel) => void;
+}
+
+/** Runs one command line (built by shellJoin) and collects its output and status. */
+export function exec(client: SshClient, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, channel) => {
+      if (error) {
+        reject(new HpcrunError('preflight', 'HPCRUN_SSH_EXEC', `cannot start a command over SSH: ${error.message}`));
+        return;
+      }
+      options.onChannel?.(channel);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let exitCode: number | undefined;
+      let signal: string | undefined;
+      channel.on('data', (chunk: Buffer) => (options.onStdout ? options.onStdout(chunk) : out.push(chunk)));
+      channel.stderr.on('data', (chunk: Buffer) => (options.onStderr ? options.onStderr(chunk) : err.push(chunk)));
+      channel.on('exit', (code: number | null, signalName?: string) => {
+        exitCode = code ?? undefined;
+        signal = signalName ? `SIG${signalName}` : undefined;
+      });
+      channel.on('close', () => resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+      if (options.stdin !== undefined) channel.end(options.stdin);
+      else channel.end();
+    });
+  });
+}

@@ -1,0 +1,86 @@
+// Preflight: before anything runs, connect to every host in parallel over
+// SSH, verify its host key, and ask it for its cores, memory and MPI.
+// Any failure stops the launch, with every failing host named.
+
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { HpcrunError, isHpcrunError } from '../errors.js';
+import { PROBE_SCRIPT, type ProbeResult, parseProbe } from '../core/probe.js';
+import { shellJoin } from '../exec/quote.js';
+import { type Connection, type SshClient, type SshSettings, connect, exec } from '../exec/ssh.js';
+
+export interface NodeReport {
+  host: string;
+  probe: ProbeResult;
+}
+
+export interface PreflightResult {
+  reports: NodeReport[];
+  connections: Map<string, Connection>;
+}
+
+export const probeCommand = (): string => shellJoin(['sh', '-c', PROBE_SCRIPT]);
+
+async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via?: SshClient): Promise<NodeReport> {
+  const connection = connections.get(host) ?? (await connect(host, settings, via));
+  connections.set(host, connection);
+  const result = await exec(connection.client, probeCommand());
+  if (result.exitCode !== 0) {
+    throw new HpcrunError('preflight', 'HPCRUN_PROBE_FAILED', `${host}: the preflight probe ${result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}: ${result.stderr.trim()}`);
+  }
+  return { host, probe: parseProbe(result.stdout, host) };
+}
+
+/**
+ * Checks every host. `connections` may already hold some (the head node);
+ * new ones are added and stay open for the caller, who must close them.
+ */
+export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient): Promise<PreflightResult> {
+  const outcomes = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via)));
+  const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+  if (failures.length > 0) {
+    const errors = failures.map((failure) => (isHpcrunError(failure) ? failure : new HpcrunError('preflight', 'HPCRUN_PREFLIGHT_FAILED', String(failure))));
+    const first = errors[0] as HpcrunError;
+    if (errors.length === 1) throw first;
+    throw new HpcrunError('preflight', first.code, `${errors.length} of ${hosts.length} hosts failed preflight:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`, { hint: first.hint });
+  }
+  const reports = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<NodeReport>).value);
+  await recordNewHostKeys([...connections.values()], settings);
+  checkSameMpi(reports);
+  return { reports, connections };
+}
+
+async function recordNewHostKeys(connections: readonly Connection[], settings: SshSettings): Promise<void> {
+  const lines = connections.flatMap((connection) => (connection.newKnownHostsLine ? [connection.newKnownHostsLine] : []));
+  if (lines.length === 0) return;
+  await mkdir(dirname(settings.knownHostsFile), { recursive: true, mode: 0o700 });
+  await appendFile(settings.knownHostsFile, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+  for (const connection of connections) connection.newKnownHostsLine = undefined;
+}
+
+/** Every host must have the same MPI flavour and version. */
+export function checkSameMpi(reports: readonly NodeReport[]): void {
+  const missing = reports.filter((report) => !report.probe.mpi);
+  if (missing.length > 0) {
+    const detail = missing.map((report) => `${report.host}${report.probe.mpirunPath ? ` (mpirun at ${report.probe.mpirunPath} printed ${JSON.stringify(report.probe.mpiText.split('\n')[0])})` : ' (no mpirun on PATH)'}`);
+    throw new HpcrunError('preflight', 'HPCRUN_MPI_MISSING', `no usable MPI on ${detail.join(', ')}`, {
+      hint: 'install the same MPI on every node (Debian: apt-get install openmpi-bin) and make sure mpirun is on the PATH of non-interactive SSH sessions',
+    });
+  }
+  const groups = new Map<string, string[]>();
+  for (const report of reports) {
+    const key = `${report.probe.mpi?.flavour} ${report.probe.mpi?.version}`;
+    groups.set(key, [...(groups.get(key) ?? []), report.host]);
+  }
+  if (groups.size > 1) {
+    const detail = [...groups.entries()].map(([mpi, hosts]) => `${mpi} on ${hosts.join(', ')}`).join('; ');
+    throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `the hosts run different MPIs: ${detail}`, {
+      hint: 'install one MPI version on every node, or remove the odd hosts from the inventory',
+    });
+  }
+}
+
+export function closeAll(connections: Map<string, Connection>): void {
+  for (const connection of connections.values()) connection.client.end();
+  connections.clear();
+}
