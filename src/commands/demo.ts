@@ -1,9 +1,79 @@
+// hpcrun demo: the main job on the embedded default. Brings up a 3-node
+// virtual cluster, launches an MPI program that prints each rank's host
+// across it from the head node, and tears the cluster down. Where network
+// namespaces cannot be made, it runs the same program on localhost.
+
 import type { Command } from 'commander';
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
+import { HpcrunError, isHpcrunError } from '../errors.js';
+import { ensureKernel } from '../kernels/index.js';
+import { runLocalJob, statusOf } from '../exec/job.js';
+import { stateDir, testbedPaths } from '../testbed/layout.js';
+import { checkCanHost, commandOn, down, up } from '../testbed/netns.js';
+
+const NODES = 3;
+const RANKS_PER_NODE = 2;
+const PROGRAM_DIR = fileURLToPath(new URL('../../mpi-templates/programs/rankhost/', import.meta.url));
+const HPCRUN_BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
+
+async function buildProgram(deps: Deps): Promise<string> {
+  const build = await ensureKernel({ env: deps.env, sourceDir: PROGRAM_DIR });
+  return build.path;
+}
+
+async function onTestbed(program: string, deps: Deps): Promise<number> {
+  const dir = stateDir(deps.env);
+  const isRoot = process.getuid?.() === 0;
+  deps.stderr.write(`demo: bringing up a ${NODES}-node virtual cluster\n`);
+  await up({ nodes: NODES, dir });
+  try {
+    const launch = [process.execPath, HPCRUN_BIN, 'launch', '--hosts', testbedPaths(dir).inventory, '--np', String(NODES * RANKS_PER_NODE), '--ppn', String(RANKS_PER_NODE), '--timeout', '2m', '--', program];
+    deps.stderr.write(`demo: on the head node hpcrun-n1: hpcrun launch --hosts ${testbedPaths(dir).inventory} --np ${NODES * RANKS_PER_NODE} --ppn ${RANKS_PER_NODE} -- rankhost\n`);
+    const [file, ...args] = await commandOn('hpcrun-n1', launch, dir, isRoot);
+    const child = execa(file as string, args, { reject: false, buffer: false, stdin: 'ignore' });
+    child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
+    const result = await child;
+    return statusOf({ exitCode: result.exitCode, signal: result.signal });
+  } finally {
+    deps.stderr.write('demo: tearing the virtual cluster down\n');
+    await down(dir);
+  }
+}
+
+async function onLocalhost(program: string, deps: Deps): Promise<number> {
+  const env = { ...deps.env, OMPI_MCA_mpi_yield_when_idle: '1', OMPI_MCA_hwloc_base_binding_policy: 'none' };
+  if (process.getuid?.() === 0) Object.assign(env, { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' });
+  const end = await runLocalJob({ argv: ['mpirun', '--host', `localhost:${RANKS_PER_NODE}`, '-np', String(RANKS_PER_NODE), program], env, timeoutMs: 120_000 }, deps);
+  return statusOf(end);
+}
+
+export async function run(options: { local?: boolean }, deps: Deps): Promise<number> {
+  const program = await buildProgram(deps);
+  if (!options.local) {
+    try {
+      await checkCanHost(process.getuid?.() === 0);
+      return await onTestbed(program, deps);
+    } catch (error) {
+      if (!isHpcrunError(error) || error.kind !== 'environment' || !/NEEDS_ROOT|NO_NETNS|MISSING_TOOL/.test(error.code)) throw error;
+      deps.stderr.write(`demo: no virtual cluster here (${error.message}); running on localhost instead\n`);
+    }
+  }
+  const status = await onLocalhost(program, deps);
+  if (status !== 0) throw new HpcrunError('internal', 'HPCRUN_DEMO_FAILED', `the demo program failed with status ${status}`);
+  return status;
+}
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  void program;
-  void deps;
-  void status;
+  program
+    .command('demo')
+    .description('bring up a 3-node virtual cluster, run an MPI program across it, tear it down')
+    .option('--local', 'skip the virtual cluster and run on localhost')
+    .addHelpText('after', '\nExamples:\n  hpcrun demo\n  hpcrun demo --local')
+    .action(async (options: { local?: boolean }) => {
+      status.code = await run(options, deps);
+    });
 }
