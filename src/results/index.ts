@@ -1,0 +1,21 @@
+// Public surface for reading and writing result sets.
+
+export {
+  CSV_COLUMNS,
+  SCHEMA_VERSION,
+  baseMetadata,
+  validateResultSet,
+  type ResultMetadata,
+  type ResultRow,
+  type ResultSet,
+  type ResultUnit,
+  type RowStopReason,
+  type StopPolicyMeta,
+} from './schema.js';
+export { rowsToCsv } from './csv.js';
+export { writeFileAtomic } from './atomic.js';
+export { defaultOutBase, resultPaths, type ResultPaths } from './paths.js';
+export { openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter } from './writer.js';
+export { parseResultSet, readResultSet } from './reader.js';
+export { gitRevision, toolProvenance } from './provenance.js';
+export { rowFromSamples, rowFromMeasurement } from './rows.js';
