@@ -77,7 +77,7 @@ function close(open: Open | undefined, version: string | null, file: string, out
     t.notes.push(`IMB ${t.benchmark} at ${where(file, t.line)}: version unknown; Mbytes/sec read as 10^6 bytes/s`);
   }
   if (factor !== 1) {
-    for (const m of t.measurements) if (m.unit === 'MB/s' && m.mean !== null) m.mean *= factor;
+    for (const m of t.measurements) if (m.unit === 'MB/s' && m.mean !== null) m.mean = Math.round(m.mean * factor * 1e4) / 1e4;
     t.notes.push(`IMB ${t.benchmark}: Mbytes/sec converted from 2^20 to 10^6 bytes/s`);
   }
   out.push(t);
