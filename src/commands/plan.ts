@@ -1,0 +1,175 @@
+// `hpcrun plan`: read the job (flags or job file), the catalog and --hosts;
+// plan (pure core); render; write the plan directory atomically.
+
+import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { ExitStatus } from '../cli.js';
+import type { Deps } from '../deps.js';
+import { HpcrunError, inputError, usageError } from '../errors.js';
+import { catalogError, customShape, findShape, toNodeShape, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
+import { fieldErrors, parseHostfile, planJob, recommend, validateJob, type HostEntry, type Plan, type PlanRequest } from '../core/plan/index.js';
+import { renderPlanFiles, renderPlanJson, renderRecommendations, renderSummary } from '../core/render/index.js';
+
+export const DEFAULT_CATALOG = fileURLToPath(new URL('../../placement/gce-catalog.json', import.meta.url));
+
+export interface PlanOptions {
+  jobFile?: string;
+  /** Raw flag values keyed by job field (ranks, grid, memPerRank, ...). */
+  flags: Record<string, unknown>;
+  json?: boolean;
+  recommend?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ hpcrun plan --grid 64x64x64 --cores-per-node 64 --json
+      4,096 nodes; compact 4x4x4 sub-cubes give 184,320 inter-node edges (block order: 516,096)
+  $ hpcrun plan --grid 100x100x100 --machine c2-standard-60 --mem-per-rank 2GiB --out plan/
+      writes plan/hostfile, rankfile, machinefile, slurm-hostfile, launch.sh and plan.json
+  $ hpcrun plan --ranks 256 --machine n2-standard-64 --hosts hosts.txt --mpi slurm --out plan/
+  $ hpcrun plan --grid 512x512 --periodic --halo-bytes 64KiB --recommend
+  $ hpcrun plan job.json --json          (a job file holds the same fields: {"grid": "64x64x64", "machine": "c2-standard-60"})
+
+Capacity per node is min(physical cores / threads, usable memory / --mem-per-rank,
+--max-ranks-per-node (default 64 cores' worth)). Physical cores exclude SMT; usable
+memory keeps back max(2 GiB, 5%) for the OS. Infeasible requests exit with 67 and
+write nothing. Catalog: placement/gce-catalog.json (us-central1; figures carry source
+and date); --catalog FILE uses your own shapes in the same schema
+(placement/catalog.schema.json).`;
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HpcrunError('not-found', 'HPCRUN_FILE_NOT_FOUND', `cannot read ${what} ${path}: ${code ?? String(error)}`, { cause: error });
+  }
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readText(path, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw inputError('HPCRUN_BAD_JSON', `${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Merges the job file and the flags (flags win) and validates in stages. */
+async function readRequest(options: PlanOptions, deps: Deps): Promise<{ request: PlanRequest; warnings: string[]; base: string }> {
+  const flags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined));
+  let fileRaw: Record<string, unknown> = {};
+  let base = deps.cwd;
+  if (options.jobFile !== undefined) {
+    const path = resolve(deps.cwd, options.jobFile);
+    const data = await readJson(path, 'job file');
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw inputError('HPCRUN_BAD_JOB', `job file ${path} must hold a JSON object`);
+    fileRaw = data as Record<string, unknown>;
+    const errors = fieldErrors(fileRaw, 'file');
+    if (errors.length > 0) throw inputError('HPCRUN_BAD_JOB', `job file ${path}: ${errors.join('; ')}`);
+    base = dirname(path);
+  }
+  const result = validateJob({ ...fileRaw, ...flags }, 'flags', { requireShape: options.recommend !== true });
+  if (!result.ok) throw usageError('HPCRUN_BAD_JOB', result.errors.join('; '), 'run `hpcrun plan --help` for the options and examples');
+  // Paths from the job file are relative to it; paths from flags to the working directory.
+  const rel = (key: 'hosts' | 'catalog' | 'out'): string | undefined => {
+    const value = result.value[key];
+    return value === undefined ? undefined : resolve(flags[key] !== undefined ? deps.cwd : base, value);
+  };
+  return { request: { ...result.value, hosts: rel('hosts'), catalog: rel('catalog'), out: rel('out') }, warnings: result.warnings, base };
+}
+
+async function readCatalog(path: string | undefined): Promise<Catalog> {
+  const file = path ?? DEFAULT_CATALOG;
+  const checked = validateCatalog(await readJson(file, 'catalog'));
+  if (!checked.ok) throw catalogError(checked.errors, file);
+  return checked.value;
+}
+
+/** Writes every file to a temporary name, then renames; on any failure removes what it wrote. */
+async function writePlanDir(dir: string, plan: Plan): Promise<string[]> {
+  const existing = await stat(dir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new HpcrunError('output', 'HPCRUN_OUTPUT', `--out ${dir} exists and is not a directory`);
+  const files = renderPlanFiles(plan);
+  const temps: string[] = [];
+  const done: string[] = [];
+  try {
+    if (!existing) await mkdir(dir, { recursive: true });
+    for (const f of files) {
+      const tmp = join(dir, `.${f.name}.tmp-${process.pid}`);
+      temps.push(tmp);
+      await writeFile(tmp, f.content, { mode: f.mode });
+    }
+    for (const [i, f] of files.entries()) {
+      await rename(temps[i] as string, join(dir, f.name));
+      done.push(join(dir, f.name));
+    }
+    return done;
+  } catch (error) {
+    await Promise.all([...temps, ...done].map((p) => unlink(p).catch(() => undefined)));
+    if (!existing) await rm(dir, { recursive: false, force: true }).catch(() => undefined);
+    throw new HpcrunError('output', 'HPCRUN_OUTPUT', `cannot write the plan to ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export async function run(options: PlanOptions, deps: Deps): Promise<Plan | undefined> {
+  const { request, warnings } = await readRequest(options, deps);
+  const catalog = request.machine !== undefined || options.recommend ? await readCatalog(request.catalog) : undefined;
+  let hosts: HostEntry[] | undefined;
+  if (request.hosts !== undefined) hosts = parseHostfile(await readText(request.hosts, 'hosts file'), request.hosts);
+
+  if (options.recommend) {
+    const rows = recommend(request.job, (catalog as Catalog).shapes.map(toNodeShape));
+    deps.stdout.write(options.json ? `${JSON.stringify({ recommendations: rows }, null, 2)}\n` : renderRecommendations(rows));
+    return undefined;
+  }
+  const shape = request.machine !== undefined ? findShape(catalog as Catalog, request.machine) : customShape(request.coresPerNode as number, request.memPerNodeBytes);
+  const plan = planJob(request.job, shape, hosts);
+  plan.warnings.unshift(...warnings);
+  const written = request.out !== undefined ? await writePlanDir(request.out, plan) : [];
+  if (options.json) {
+    deps.stdout.write(renderPlanJson(plan, { ranks: false }));
+  } else {
+    deps.stdout.write(renderSummary(plan));
+    deps.stdout.write(
+      written.length > 0 ? `wrote ${written.length} files to ${request.out}: ${written.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')}\n` : '(add --out DIR to write hostfile, rankfile, machinefile, slurm-hostfile, launch.sh and plan.json)\n',
+    );
+  }
+  return plan;
+}
+
+export function register(program: Command, deps: Deps, status: ExitStatus): void {
+  void status;
+  program
+    .command('plan')
+    .description('Plan the placement of MPI ranks onto nodes and write hostfiles for every MPI')
+    .argument('[job-file]', 'a JSON job file with the same fields as the flags (ranks, grid, machine, memPerRank, ...)')
+    .option('--ranks <n>', 'number of ranks (without a grid: no halo pattern, compact = block)')
+    .option('--grid <AxB[xC]>', 'Cartesian process grid, row-major (last dimension fastest)')
+    .option('--periodic', 'the grid wraps around in every dimension')
+    .option('--threads-per-rank <t>', 'threads (physical cores) per rank (default 1)')
+    .option('--mem-per-rank <size>', 'memory per rank, e.g. 512MiB, 2GiB')
+    .option('--machine <type>', 'node shape from the catalog, e.g. c2-standard-60')
+    .option('--cores-per-node <c>', 'custom node shape: physical cores per node')
+    .option('--mem-per-node <size>', 'custom node shape: memory per node')
+    .option('--max-ranks-per-node <n>', 'cap ranks per node (default: 64 cores per node)')
+    .option('--nodes <n>', 'use exactly this many nodes')
+    .option('--hosts <file>', 'real host names, Open MPI hostfile syntax (`host slots=N`)')
+    .option('--policy <p>', 'compact | block | cyclic | spread (default compact)')
+    .option('--mpi <flavour>', 'openmpi | mpich | intelmpi | slurm (default openmpi)')
+    .option('--halo-bytes <size>', 'bytes per halo message, for network traffic figures')
+    .option('--spot', 'plan for Spot VMs (prices and a warning)')
+    .option('--gce-placement <mode>', 'auto | compact | none: GCE compact placement policies (default auto)')
+    .option('--max-distance <d>', 'GCE compact placement maxDistance 1..3 (beta API); default: tightest that fits')
+    .option('--catalog <file>', 'node shapes file (default placement/gce-catalog.json)')
+    .option('--out <dir>', 'write the plan directory here')
+    .option('--json', 'print the plan (or recommendations) as JSON')
+    .option('--recommend', 'rank every catalog shape for this job')
+    .addHelpText('after', EXAMPLES)
+    .action(async (jobFile: string | undefined, opts: Record<string, unknown>) => {
+      const { json, recommend: rec, ...flags } = opts;
+      await run({ jobFile, flags, json: json === true, recommend: rec === true }, deps);
+    });
+}

@@ -1,0 +1,70 @@
+// Human-readable plan summary and --recommend table.
+
+import type { Recommendation } from '../plan/recommend.js';
+import type { Plan } from '../plan/types.js';
+import { formatBytes } from '../units.js';
+
+const num = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : n.toLocaleString('en-US'));
+const money = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : `$${n.toFixed(2)}`);
+const pct = (part: number, whole: number): string => (whole > 0 ? ` (${((100 * part) / whole).toFixed(1)}% of block)` : '');
+
+export function renderSummary(plan: Plan): string {
+  const j = plan.job;
+  const m = plan.metrics;
+  const c = plan.capacity;
+  const lines: string[] = [];
+  const what = j.grid ? `grid ${j.grid.join('x')}${j.periodic ? ' (periodic)' : ''}, ${num(j.ranks)} ranks` : `${num(j.ranks)} ranks`;
+  lines.push(`plan: ${what} on ${num(plan.nodeCount)} x ${plan.shape.name}, policy ${j.policy} (${m.mapping}), ${j.mpi}`);
+  lines.push(
+    `  per node: ${plan.ranksPerNode} ranks x ${plan.threadsPerRank} threads; capacity ${c.ranksPerNode} (cores ${c.byCores}, ` +
+      `memory ${c.byMemory ?? '-'}, cap ${c.byCap}${c.byHosts === undefined ? '' : `, hosts ${c.byHosts}`}; limited by ${c.limitedBy})`,
+  );
+  if (c.usableMemoryBytes !== undefined && c.osReserveBytes !== undefined) {
+    lines.push(`  memory: ${formatBytes(c.usableMemoryBytes)} usable per node after a ${formatBytes(c.osReserveBytes)} OS reserve`);
+  }
+  if (m.interNodeEdges !== null) {
+    lines.push('  inter-node edges     total          worst node');
+    lines.push(`    this plan          ${num(m.interNodeEdges).padEnd(14)} ${num(m.maxOffNodeEdgesPerNode)}${pct(m.interNodeEdges, m.blockInterNodeEdges ?? 0)}`);
+    lines.push(`    block order        ${num(m.blockInterNodeEdges).padEnd(14)} ${num(m.blockMaxOffNodeEdgesPerNode)}`);
+    lines.push(`    lower bound        ${num(m.lowerBoundInterNodeEdges).padEnd(14)} ${num(m.lowerBoundOffNodeEdgesPerNode)} (interior node)`);
+  }
+  if (m.networkBytesPerStep !== null) {
+    lines.push(`  halo traffic per step: ${formatBytes(m.networkBytesPerStep)} across the network, ${formatBytes(m.maxNetworkBytesPerNodePerStep ?? 0)} out of the worst node`);
+  }
+  if (plan.gce) {
+    const pol = plan.gce.policies;
+    lines.push(
+      pol.length === 0
+        ? '  gce: no compact placement policy'
+        : `  gce: ${pol.length} compact placement polic${pol.length === 1 ? 'y' : 'ies'} (COLLOCATED): ` +
+            (pol.length <= 4
+              ? pol.map((p) => `${p.name} vmCount=${p.vmCount}${p.maxDistance === undefined ? '' : ` maxDistance=${p.maxDistance}`}`).join(', ')
+              : `${pol[0]?.name} ... ${pol[pol.length - 1]?.name}, vmCount ${Math.min(...pol.map((p) => p.vmCount))}-${Math.max(...pol.map((p) => p.vmCount))}` +
+                (pol[0]?.maxDistance === undefined ? '' : `, maxDistance=${pol[0].maxDistance}`)),
+    );
+  }
+  if (plan.costPerHour) {
+    lines.push(`  cost: ${money(plan.costPerHour.onDemand)}/h on-demand, ${money(plan.costPerHour.spot)}/h spot (catalog prices; check their dates)`);
+  }
+  for (const w of plan.warnings) lines.push(`  warning: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderRecommendations(rows: readonly Recommendation[]): string {
+  const header = ['machine', 'nodes', 'ranks/node', '$/h on-demand', '$/h spot', 'inter-node edges', 'net bytes/node/step', 'net s/step', 'flags'];
+  const body = rows.map((r) => [
+    r.machine,
+    num(r.nodeCount),
+    num(r.ranksPerNode),
+    money(r.costPerHour.onDemand),
+    money(r.costPerHour.spot),
+    num(r.interNodeEdges),
+    r.networkBytesPerNodePerStep === null ? '-' : formatBytes(r.networkBytesPerNodePerStep),
+    r.networkSecondsPerStep === null ? '-' : r.networkSecondsPerStep.toExponential(2),
+    r.fits ? r.flags.join(',') : `does not fit: ${r.reason ?? ''}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : (row[i] ?? '').length))));
+  const fmt = (row: string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const notes = '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
+  return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes}`;
+}
