@@ -9,6 +9,7 @@ import { VERSION } from './version.js';
 import { register as registerTestbed } from './commands/testbed.js';
 import { register as registerLaunch } from './commands/launch.js';
 import { register as registerDemo } from './commands/demo.js';
+import { register as registerPlan } from './commands/plan.js';
 import { register as registerImport } from './commands/import.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
@@ -27,7 +28,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
     });
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerImport]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerImport, registerPlan]) {
     register(program, deps, status);
   }
   // Subcommands inherit the error handling and output streams.
