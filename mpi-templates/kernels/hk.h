@@ -46,9 +46,11 @@ double hk_step(hk_kind kind, const hk_ctx *c, long bytes, long window, double *r
 const char *hk_kind_name(hk_kind kind);
 const char *hk_kind_unit(hk_kind kind);
 
-/* Nonparametric 95% CI of the median; sorts a copy. Returns 0 if n <= 5. */
-int hk_median_ci(const double *v, long n, double *scratch, double *median, double *lo,
-                 double *hi);
+/* Merges m samples into the sorted array sorted[0..n) (room for n + m). */
+void hk_sorted_add(double *sorted, long n, const double *add, long m);
+
+/* Median and its nonparametric 95% CI from sorted samples. Returns 0 if n <= 5. */
+int hk_median_ci(const double *sorted, long n, double *median, double *lo, double *hi);
 
 int hk_parse_args(int argc, char **argv, hk_options *o, char *err, size_t errlen);
 

@@ -98,19 +98,30 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Merges m new samples into the sorted prefix sorted[0..n); sorted has room
+ * for n + m. Sorting only the new batch keeps each check O(n + m log m). */
+void hk_sorted_add(double *sorted, long n, const double *add, long m) {
+  double *tail = sorted + n;
+  memcpy(tail, add, (size_t)m * sizeof(double));
+  qsort(tail, (size_t)m, sizeof(double), cmp_double);
+  long i = n - 1, j = m - 1, k = n + m - 1;
+  double *b = malloc((size_t)(m > 0 ? m : 1) * sizeof(double));
+  if (!b) { qsort(sorted, (size_t)(n + m), sizeof(double), cmp_double); return; }
+  memcpy(b, tail, (size_t)m * sizeof(double));
+  while (j >= 0) sorted[k--] = (i >= 0 && sorted[i] > b[j]) ? sorted[i--] : b[j--];
+  free(b);
+}
+
 /* Hoefler & Belli (SC15): ranks ceil((n - 1.96 sqrt n)/2) and
  * ceil(1 + (n + 1.96 sqrt n)/2), 1-based, of the sorted samples. */
-int hk_median_ci(const double *v, long n, double *scratch, double *median, double *lo,
-                 double *hi) {
+int hk_median_ci(const double *s, long n, double *median, double *lo, double *hi) {
   if (n <= 5) return 0;
-  memcpy(scratch, v, (size_t)n * sizeof(double));
-  qsort(scratch, (size_t)n, sizeof(double), cmp_double);
   double z = 1.96 * sqrt((double)n);
   long l = (long)ceil(((double)n - z) / 2.0), h = (long)ceil(1.0 + ((double)n + z) / 2.0);
   if (l < 1) l = 1;
   if (h > n) h = n;
-  *median = n % 2 ? scratch[n / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2.0;
-  *lo = scratch[l - 1];
-  *hi = scratch[h - 1];
+  *median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+  *lo = s[l - 1];
+  *hi = s[h - 1];
   return 1;
 }

@@ -93,9 +93,11 @@ static void run_one(hk_kind kind, long bytes, const hk_options *o, hk_ctx *c, do
   double t0 = MPI_Wtime();
   while (stop == HK_CONTINUE) {
     long m = max - n < batch ? max - n : batch;
-    for (long i = 0; i < m; i++, n++) v[n] = hk_step(kind, c, bytes, window, &rate[n]);
+    for (long i = 0; i < m; i++) v[n + i] = hk_step(kind, c, bytes, window, &rate[n + i]);
+    if (c->rank == 0) hk_sorted_add(scratch, n, v + n, m);
+    n += m;
     if (c->rank == 0) {
-      have_ci = hk_median_ci(v, n, scratch, &median, &lo, &hi);
+      have_ci = hk_median_ci(scratch, n, &median, &lo, &hi);
       if (o->target_ci > 0 && have_ci && lo >= median * (1 - o->target_ci) &&
           hi <= median * (1 + o->target_ci))
         stop = HK_STOP_CI;

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('kernels under mpirun -np 2 on localhost', () => {
   it('runs every kind and the parser reads it', async () => {
-    const args = kernelArgs({ kinds: ['latency', 'bw', 'bibw', 'mbw'], sizes: [8, 65536], maxSamples: 50, targetCi: 0.05 });
+    const args = kernelArgs({ kinds: ['latency', 'bw', 'bibw', 'mbw'], sizes: [8, 65536], maxSamples: 50, batch: 7, targetCi: 0.05 });
     const r = await mpirun(args);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = parseKernelOutput(r.stdout);
@@ -53,6 +53,17 @@ describe('kernels under mpirun -np 2 on localhost', () => {
       expect(run.samples.length).toBeLessThanOrEqual(50);
       expect(['ci', 'cap']).toContain(run.stop?.reason);
       expect(run.samples.every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+    }
+    for (const run of out.runs) {
+      // the kernel's running median and CI against the samples it printed
+      const s = [...run.samples].sort((a, b) => a - b);
+      const n = s.length;
+      const z = 1.96 * Math.sqrt(n);
+      const mid = n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+      const near = (a: number | undefined, b: number) => expect(Math.abs(a! - b)).toBeLessThanOrEqual(b * 1e-5 + 1e-3);
+      near(run.stop?.median, mid); // 6 significant digits in the stop line, samples rounded to 1e-3
+      near(run.stop?.ciLow, s[Math.max(1, Math.ceil((n - z) / 2)) - 1]!);
+      near(run.stop?.ciHigh, s[Math.min(n, Math.ceil(1 + (n + z) / 2)) - 1]!);
     }
     const latency8 = out.runs[0]!;
     expect(latency8.stop!.median!).toBeLessThan(100); // µs; shared memory on one host
