@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { Deps } from '../../src/deps.js';
+import { parseRankfile, recount } from './plan-helpers.js';
+
+async function hpcrun(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const deps: Deps = {
+    argv: ['node', 'hpcrun', ...args],
+    env: {},
+    stdout: { write: (c) => ((out += String(c)), true) },
+    stderr: { write: (c) => ((err += String(c)), true) },
+    cwd,
+    now: () => new Date(0),
+    onSignal: () => () => undefined,
+  };
+  const code = await main(deps);
+  return { code, out, err };
+}
+
+const scratch = (): string => mkdtempSync(join(tmpdir(), 'hpcrun-plan-test-'));
+
+describe('hpcrun plan', () => {
+  it('--json prints the worked example', async () => {
+    const { code, out } = await hpcrun(['plan', '--grid', '64x64x64', '--cores-per-node', '64', '--json']);
+    expect(code).toBe(0);
+    const plan = JSON.parse(out) as Record<string, unknown>;
+    expect(plan).toMatchObject({ nodeCount: 4096, ranksPerNode: 64, threadsPerRank: 1, warnings: [] });
+    expect(plan.metrics).toMatchObject({ interNodeEdges: 184_320, maxOffNodeEdgesPerNode: 96, blockInterNodeEdges: 516_096, lowerBoundInterNodeEdges: 184_320 });
+  });
+
+  it('--out writes every file, and the rankfile recounts to the printed metrics', async () => {
+    const dir = join(scratch(), 'plan');
+    const { code, out } = await hpcrun(['plan', '--grid', '7x11x5', '--periodic', '--machine', 'n2-standard-64', '--halo-bytes', '1KiB', '--out', dir]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/wrote 6 files/);
+    expect(readdirSync(dir).sort()).toEqual(['hostfile', 'launch.sh', 'machinefile', 'plan.json', 'rankfile', 'slurm-hostfile']);
+    expect(statSync(join(dir, 'launch.sh')).mode & 0o111).not.toBe(0);
+    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { metrics: { interNodeEdges: number; networkBytesPerStep: number }; nodeCount: number };
+    const { hosts } = parseRankfile(readFileSync(join(dir, 'rankfile'), 'utf8'));
+    expect(recount([7, 11, 5], true, (r) => hosts[r] as string).inter).toBe(plan.metrics.interNodeEdges);
+    expect(plan.metrics.networkBytesPerStep).toBe(2 * 1024 * plan.metrics.interNodeEdges);
+    expect(plan.nodeCount).toBe(13);
+  });
+
+  it('reads a job file, with paths relative to it and flags overriding it', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'hosts'), 'h1 slots=8\nh2 slots=8\nh3\n');
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ grid: '4x4', coresPerNode: 16, hosts: 'hosts', out: 'out', mpi: 'slurm' }));
+    const { code, err } = await hpcrun(['plan', join(dir, 'job.json'), '--policy', 'block']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'hostfile'), 'utf8')).toBe('h1 slots=8\nh2 slots=8\n');
+    expect(readFileSync(join(dir, 'out', 'launch.sh'), 'utf8')).toContain('srun --distribution=arbitrary');
+  });
+
+  it('--recommend --json ranks the catalog', async () => {
+    const { code, out } = await hpcrun(['plan', '--grid', '32x32x32', '--halo-bytes', '8KiB', '--recommend', '--json']);
+    expect(code).toBe(0);
+    const { recommendations } = JSON.parse(out) as { recommendations: { machine: string; nodeCount: number; costPerHour: { onDemand: number } }[] };
+    expect(recommendations).toHaveLength(7);
+    expect(recommendations[0]).toHaveProperty('costPerHour.spot');
+    const costs = recommendations.map((r) => r.costPerHour.onDemand);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+  });
+
+  it('--help shows examples', async () => {
+    const { code, out } = await hpcrun(['plan', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Examples:');
+    expect(out).toContain('--grid <AxB[xC]>');
+  });
+});
+
+describe('hpcrun plan with bad input exits with its code and leaves no files', () => {
+  const missing = '/nonexistent/hpcrun/job.json';
+  it.each([
+    ['malformed grid', ['--grid', '64x', '--cores-per-node', '8'], 64, /--grid "64x"/],
+    ['zero ranks', ['--ranks', '0', '--cores-per-node', '8'], 64, /--ranks "0" must be a whole number >= 1/],
+    ['negative memory', ['--ranks', '4', '--cores-per-node', '8', '--mem-per-rank', '-1GiB'], 64, /--mem-per-rank "-1GiB"/],
+    ['unknown machine', ['--ranks', '4', '--machine', 'c2-standard-6'], 64, /unknown machine type "c2-standard-6"/],
+    ['memory that cannot fit', ['--grid', '8x8', '--machine', 'c2-standard-60', '--mem-per-rank', '300GiB'], 67, /one rank needs 300 GiB/],
+    ['too few nodes', ['--grid', '8x8', '--cores-per-node', '8', '--nodes', '2'], 67, /raise --nodes to at least 8/],
+    ['n1 with compact placement', ['--ranks', '128', '--machine', 'n1-standard-64', '--gce-placement', 'compact'], 67, /does not support compact placement/],
+    ['a missing job file', [missing], 66, /cannot read job file/],
+    ['a missing hosts file', ['--ranks', '4', '--cores-per-node', '8', '--hosts', '/nonexistent/hosts'], 66, /cannot read hosts file/],
+  ])('%s', async (_name, args, exitCode, message) => {
+    const dir = join(scratch(), 'out');
+    const { code, err } = await hpcrun(['plan', ...args, '--out', dir]);
+    expect(code).toBe(exitCode);
+    expect(err).toMatch(message);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it.each([
+    ['invalid JSON', '{"grid": ', 65, /is not valid JSON/],
+    ['a bad field', '{"grid": "8x8", "coresPerNode": 8, "threadsPerRank": "two"}', 65, /"threadsPerRank" "two" must be a whole number/],
+    ['an unknown field', '{"grid": "8x8", "coresPerNode": 8, "memPerNde": "1GiB"}', 65, /unknown field "memPerNde"/],
+  ])('a job file with %s', async (_name, text, exitCode, message) => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'job.json'), text);
+    const { code, err } = await hpcrun(['plan', join(dir, 'job.json'), '--out', join(dir, 'out')]);
+    expect(code).toBe(exitCode);
+    expect(err).toMatch(message);
+    expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+
+  it('an infeasible plan leaves an existing --out directory untouched', async () => {
+    const dir = scratch();
+    const { code } = await hpcrun(['plan', '--grid', '8x8', '--cores-per-node', '8', '--nodes', '1', '--out', dir]);
+    expect(code).toBe(67);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('--out that is a file exits 73', async () => {
+    const file = join(scratch(), 'file');
+    writeFileSync(file, 'x');
+    const { code, err } = await hpcrun(['plan', '--ranks', '4', '--cores-per-node', '8', '--out', file]);
+    expect(code).toBe(73);
+    expect(err).toMatch(/exists and is not a directory/);
+  });
+});
