@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { Deps } from '../../src/deps.js';
-import { parseRankfile, recount } from './plan-helpers.js';
+import { parseRankfile, recount } from '../fixtures/plan/helpers.js';
 
 async function hpcrun(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
   let out = '';

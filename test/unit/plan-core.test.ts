@@ -3,7 +3,7 @@ import { findShape, validateCatalog, type Catalog } from '../../src/core/catalog
 import { lowerBoundInterNodeEdges, nodeCapacity, osReserveBytes, planJob, type MappingPolicy } from '../../src/core/plan/index.js';
 import { renderRankfile } from '../../src/core/render/index.js';
 import catalogJson from '../../placement/gce-catalog.json' with { type: 'json' };
-import { cores, job, parseRankfile, recount } from './plan-helpers.js';
+import { cores, job, parseRankfile, recount } from '../fixtures/plan/helpers.js';
 
 const catalog = ((): Catalog => {
   const c = validateCatalog(catalogJson);

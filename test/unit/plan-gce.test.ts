@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findShape, toNodeShape, validateCatalog, type Catalog } from '../../src/core/catalog/catalog.js';
 import { placementPolicies, planJob, NO_COMPACT_PLACEMENT_FAMILIES } from '../../src/core/plan/index.js';
 import catalogJson from '../../placement/gce-catalog.json' with { type: 'json' };
-import { job } from './plan-helpers.js';
+import { job } from '../fixtures/plan/helpers.js';
 
 const catalog = validateCatalog(catalogJson).ok ? (catalogJson as Catalog) : (undefined as never);
 

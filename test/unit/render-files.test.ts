@@ -3,7 +3,7 @@ import { parsePlanFile, planJob, type MpiFlavour } from '../../src/core/plan/ind
 import {
   launchArgv, renderHostfile, renderLaunchScript, renderMachinefile, renderPlanFiles, renderPlanJson, renderRankfile, renderSlurmHostfile,
 } from '../../src/core/render/index.js';
-import { cores, job } from './plan-helpers.js';
+import { cores, job } from '../fixtures/plan/helpers.js';
 
 // 4x4 grid on 4-core nodes: compact puts each 2x2 quadrant on one node.
 const quadrants = planJob(job({ grid: [4, 4] }), cores(4));
