@@ -2,16 +2,16 @@
 
 import { PLAN_FILES, toPlanFile, type PlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
-import { renderHostfile, renderMachinefile, renderRankfile, renderSlurmHostfile } from './hostfiles.js';
+import { renderHostfile, renderMachinefile, renderRankfileBytes, renderSlurmHostfileBytes } from './hostfiles.js';
 import { launchArgv, launchEnv, renderLaunchScript } from './launch.js';
 
-export { renderHostfile, renderMachinefile, renderRankfile, renderSlurmHostfile } from './hostfiles.js';
+export { renderHostfile, renderMachinefile, renderRankfile, renderRankfileBytes, renderSlurmHostfile, renderSlurmHostfileBytes } from './hostfiles.js';
 export { launchArgv, launchEnv, renderLaunchScript, PLAN_DIR } from './launch.js';
 export { renderSummary, renderRecommendations } from './summary.js';
 
 export interface RenderedFile {
   name: string;
-  content: string;
+  content: string | Uint8Array;
   /** File mode: 0o755 for launch.sh. */
   mode: number;
 }
@@ -30,9 +30,9 @@ export function renderPlanJson(plan: Plan, options: { ranks: boolean } = { ranks
 export function renderPlanFiles(plan: Plan): RenderedFile[] {
   return [
     { name: PLAN_FILES.hostfile, content: renderHostfile(plan), mode: 0o644 },
-    { name: PLAN_FILES.rankfile, content: renderRankfile(plan), mode: 0o644 },
+    { name: PLAN_FILES.rankfile, content: renderRankfileBytes(plan), mode: 0o644 },
     { name: PLAN_FILES.machinefile, content: renderMachinefile(plan), mode: 0o644 },
-    { name: PLAN_FILES.slurmHostfile, content: renderSlurmHostfile(plan), mode: 0o644 },
+    { name: PLAN_FILES.slurmHostfile, content: renderSlurmHostfileBytes(plan), mode: 0o644 },
     { name: PLAN_FILES.launch, content: renderLaunchScript(plan), mode: 0o755 },
     { name: PLAN_FILES.plan, content: renderPlanJson(plan), mode: 0o644 },
   ];
