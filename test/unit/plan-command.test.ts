@@ -58,6 +58,16 @@ describe('hpcrun plan', () => {
     expect(readFileSync(join(dir, 'out', 'launch.sh'), 'utf8')).toContain('srun --distribution=arbitrary');
   });
 
+  it('plans the example job file and an on-prem shape from --catalog', async () => {
+    const fixture = new URL('../fixtures/plan/job.json', import.meta.url).pathname;
+    const fromFile = JSON.parse((await hpcrun(['plan', fixture, '--json'])).out) as { machine: string; nodeCount: number; ranksPerNode: number; metrics: { networkBytesPerStep: number } };
+    expect(fromFile).toMatchObject({ machine: 'c2d-standard-112', ranksPerNode: 56 });
+    expect(fromFile.nodeCount).toBe(Math.ceil(32768 / 56));
+    expect(fromFile.metrics.networkBytesPerStep).toBeGreaterThan(0);
+    const onprem = await hpcrun(['plan', '--ranks', '1000', '--catalog', 'placement/onprem-example.json', '--machine', 'epyc-128', '--max-ranks-per-node', '128', '--json']);
+    expect(JSON.parse(onprem.out)).toMatchObject({ nodeCount: 8, ranksPerNode: 128, gce: null, warnings: [] });
+  });
+
   it('--recommend --json ranks the catalog', async () => {
     const { code, out } = await hpcrun(['plan', '--grid', '32x32x32', '--halo-bytes', '8KiB', '--recommend', '--json']);
     expect(code).toBe(0);

@@ -40,6 +40,7 @@ describe('job validation', () => {
     [{ ranks: 10, grid: '4x4', coresPerNode: 8 }, 'flags', /--ranks 10 does not match --grid 4x4 \(16 ranks\)/],
     [{ ranks: 4, machine: 'c2-standard-60', coresPerNode: 8 }, 'flags', /either --machine or --cores-per-node/],
     [{ ranks: 4, coresPerNode: 8, maxDistance: 4 }, 'flags', /--max-distance must be 1, 2 or 3/],
+    [{ grid: '1000x1000x1000', coresPerNode: 8 }, 'flags', /--grid asks for 1000000000 ranks; hpcrun plans at most 100,000,000/],
     [{ grid: [64, 'x'], machine: 'c2-standard-60' }, 'file', /"grid" \[64,"x"\] must be/],
     [{ ranks: 4, machine: 'c2-standard-60', memPerRank: -1 }, 'file', /"memPerRank" -1 must be a positive size/],
     [{ ranks: 4, machine: 'c2-standard-60', periodic: 'yes' }, 'file', /"periodic" must be true or false/],

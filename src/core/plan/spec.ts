@@ -8,6 +8,9 @@ import { MAPPING_POLICIES, MPI_FLAVOURS, type GcePlacementMode, type JobSpec, ty
 
 export type Source = 'flags' | 'file';
 
+/** Largest job planned: rank arrays are held in memory (4 bytes per rank per array). */
+export const MAX_RANKS = 100_000_000;
+
 /** Everything a plan request holds besides the job: where the shape and hosts come from. */
 export interface PlanRequest {
   job: JobSpec;
@@ -140,6 +143,10 @@ function validate(raw: Readonly<Record<string, unknown>>, source: Source, requir
   const gridRanks = grid?.reduce((a, b) => a * b, 1);
   if (grid === undefined && ranksField === undefined && raw.grid === undefined) {
     errors.push(`give ${label('ranks')} or ${label('grid')}`);
+  }
+  const total = gridRanks ?? ranksField;
+  if (total !== undefined && total > MAX_RANKS) {
+    errors.push(`${gridRanks !== undefined ? label('grid') : label('ranks')} asks for ${total} ranks; hpcrun plans at most ${MAX_RANKS.toLocaleString('en-US')}`);
   }
   if (gridRanks !== undefined && ranksField !== undefined && gridRanks !== ranksField) {
     errors.push(`${label('ranks')} ${ranksField} does not match ${label('grid')} ${grid?.join('x')} (${gridRanks} ranks)`);
