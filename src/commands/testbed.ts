@@ -83,9 +83,16 @@ export async function runExec(options: { on: string }, argv: string[], deps: Dep
   if (argv.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no command given to run', 'put the command after --, for example: hpcrun testbed exec -- hostname');
   const full = await commandOn(options.on, argv, stateDir(deps.env), isRoot());
   const [file, ...args] = full;
-  const result = await execa(file as string, args, { reject: false, stdio: 'inherit' });
-  if (result.signal) throw new HpcrunError('interrupted', 'HPCRUN_EXEC_SIGNALLED', `the command was killed by ${result.signal}`);
-  status.code = result.exitCode ?? 1;
+  const child = execa(file as string, args, { reject: false, stdio: 'inherit' });
+  // Forward SIGINT/SIGTERM so the command can stop cleanly, and report its own status.
+  const removeHandler = deps.onSignal((signal) => child.kill(signal));
+  try {
+    const result = await child;
+    if (result.signal) throw new HpcrunError('interrupted', 'HPCRUN_EXEC_SIGNALLED', `the command was killed by ${result.signal}`);
+    status.code = result.exitCode ?? 1;
+  } finally {
+    removeHandler();
+  }
 }
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {

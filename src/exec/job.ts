@@ -75,11 +75,33 @@ export interface RemoteJob {
   timeoutMs?: number;
 }
 
-/** The one command line sent to the head node: `exec env K=V … argv…`, every word quoted. */
+/**
+ * Runs the job in the background on the head node and watches the session's
+ * stdin: each line is a signal name to send to the job, and end of input (we
+ * hang up, or the connection drops) sends TERM. This stops the remote job on
+ * Ctrl-C without a pty and without relying on SSH signal requests, which
+ * OpenSSH's sshd does not act on for every session.
+ */
+export const REMOTE_WRAPPER = [
+  // A background list reads /dev/null unless told otherwise, so keep stdin on fd 3.
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- &',
+  'job=$!',
+  // sh starts background jobs with SIGINT ignored, so INT is followed by TERM
+  // for programs that do not install their own handler (mpirun does).
+  '{ while IFS= read -r sig; do kill -s "$sig" "$job" 2>/dev/null;',
+  '  if [ "$sig" = INT ]; then sleep 2; kill -s TERM "$job" 2>/dev/null; fi; done',
+  '  kill -s TERM "$job" 2>/dev/null; } <&3 &',
+  'watch=$!',
+  'wait "$job"; status=$?',
+  'kill "$watch" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+/** The one command line sent to the head node: the wrapper, then `env K=V … argv…`, every word quoted. */
 export function remoteCommandLine(argv: readonly string[], env: Readonly<Record<string, string>>): string {
   const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
-  // exec: the launcher replaces the login shell, so forwarded signals reach it.
-  return `exec ${shellJoin(['env', ...assignments, ...argv])}`;
+  return shellJoin(['sh', '-c', REMOTE_WRAPPER, 'hpcrun-job', 'env', ...assignments, ...argv]);
 }
 
 export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> {
@@ -89,11 +111,11 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
   let timedOut = false;
   let escalation: NodeJS.Timeout | undefined;
   const stop = (signal: 'INT' | 'TERM') => {
-    channel?.signal(signal);
-    // If the launcher ignores the signal, close the session: sshd then hangs up on it.
+    channel?.write(`${signal}\n`);
+    // If the launcher ignores the signal, kill it, then hang up.
     escalation ??= setTimeout(() => {
-      channel?.signal('KILL');
-      channel?.close();
+      channel?.write('KILL\n');
+      escalation = setTimeout(() => channel?.close(), 5_000);
     }, 10_000);
   };
   const removeHandler = deps.onSignal((signal) => {
@@ -108,6 +130,7 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
     : undefined;
   try {
     const result = await exec(job.client, remoteCommandLine(job.argv, job.env), {
+      keepStdinOpen: true,
       onStdout: (chunk) => deps.stdout.write(chunk),
       onStderr: (chunk) => deps.stderr.write(chunk),
       onChannel: (opened) => {

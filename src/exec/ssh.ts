@@ -221,8 +221,10 @@ export interface ExecOptions {
   stdin?: string;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
-  /** Receives the channel so that the caller can forward signals. */
+  /** Receives the channel so that the caller can write to the command's stdin. */
   onChannel?: (channel: ClientChannel) => void;
+  /** Leave stdin open for the caller (it must end it); otherwise stdin is closed at once. */
+  keepStdinOpen?: boolean;
 }
 
 /** Runs one command line (built by shellJoin) and collects its output and status. */
@@ -246,7 +248,7 @@ export function exec(client: SshClient, command: string, options: ExecOptions = 
       });
       channel.on('close', () => resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
       if (options.stdin !== undefined) channel.end(options.stdin);
-      else channel.end();
+      else if (!options.keepStdinOpen) channel.end();
     });
   });
 }

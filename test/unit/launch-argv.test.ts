@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { blockPlacement, launcherArgv, machinefile, placementHostfile } from '../../src/core/launch.js';
 import { remoteCommandLine, statusOf } from '../../src/exec/job.js';
@@ -65,8 +66,31 @@ describe('launcherArgv', () => {
 });
 
 describe('remote command line and status', () => {
-  it('execs env with every word quoted', () => {
-    expect(remoteCommandLine(['mpirun', '-np', '2', "a'b"], { OMPI_MCA_btl: 'tcp,self' })).toBe("exec env 'OMPI_MCA_btl=tcp,self' mpirun -np 2 'a'\\''b'");
+  // The line goes through a real sh, as a login shell on the head node would run it.
+  function runLine(line: string, stdinLines: string[] = []): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('sh', ['-c', line], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      for (const text of stdinLines) setTimeout(() => child.stdin.write(`${text}\n`), 300);
+      child.on('exit', (code) => {
+        child.stdin.end();
+        resolve({ code, out });
+      });
+    });
+  }
+
+  it('delivers every argument and the environment verbatim and passes the status on', async () => {
+    const hostile = 'x; touch /tmp/p $(touch /tmp/p) `touch /tmp/p` "q" \'s\' \n';
+    const line = remoteCommandLine(['sh', '-c', 'printf "%s|" "$OMPI_MCA_btl" "$@"; exit 3', 'sh', hostile, "a'b", ''], { OMPI_MCA_btl: 'tcp,self' });
+    expect(await runLine(line)).toEqual({ code: 3, out: `tcp,self|${hostile}|a'b||` });
+  });
+
+  it('stops the job when a signal name arrives on stdin, with TERM when INT is ignored', async () => {
+    const started = Date.now();
+    const result = await runLine(remoteCommandLine(['sleep', '30'], {}), ['INT']);
+    expect(result.code).toBe(143);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it.each([

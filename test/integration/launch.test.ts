@@ -1,0 +1,152 @@
+// hpcrun launch on the real virtual cluster: real sshd, real ssh2 preflight,
+// real Open MPI mpirun across three network namespaces.
+
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureKernel } from '../../src/kernels/index.js';
+import { INVENTORY, NODES, ROOT, STATE_DIR, finished, hpcrun, hpcrunOn, ranksByHost, sshdPidOf } from './cluster.js';
+
+const HOSTILE = 'x; touch /tmp/p $(touch /tmp/p) `touch /tmp/p` "q" \'s\' \n';
+let rankhost: string;
+let scratch: string;
+
+beforeAll(async () => {
+  rankhost = (await ensureKernel({ env: process.env, sourceDir: join(ROOT, 'mpi-templates/programs/rankhost') })).path;
+  scratch = await mkdtemp(join(tmpdir(), 'hpcrun-it-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('launch across the virtual cluster', () => {
+  it('places ranks 2 per node on 3 nodes, from the head node', async () => {
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '6', '--', rankhost]));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(ranksByHost(result.stdout)).toEqual({ 'hpcrun-n1': [0, 1], 'hpcrun-n2': [2, 3], 'hpcrun-n3': [4, 5] });
+    expect(result.stderr).toMatch(/preflight: 3 host\(s\) ok .*openmpi 4\.1/);
+  });
+
+  it('places ranks the same way through --head from outside the nodes', async () => {
+    const result = await finished(hpcrunOn('login', ['launch', '--head', 'hpcrun-n1', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', rankhost]));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(ranksByHost(result.stdout)).toEqual({ 'hpcrun-n1': [0], 'hpcrun-n2': [1], 'hpcrun-n3': [2] });
+  });
+
+  it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('passes on the exit status 7 of a failing program (from %s)', async (on, extra) => {
+    const result = await finished(hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '6', '--', 'sh', '-c', 'exit 7']));
+    expect(result.exitCode).toBe(7);
+  });
+
+  it('stops a job that runs past --timeout with status 124', async () => {
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--timeout', '2s', '--', 'sleep', '30']));
+    expect(result.exitCode).toBe(124);
+    expect(result.stderr).toMatch(/HPCRUN_TIMEOUT/);
+    expect(result.durationMs).toBeLessThan(20_000);
+  });
+
+  it.each([['locally', 'hpcrun-n1', []], ['through --head', 'login', ['--head', 'hpcrun-n1']]])(
+    'hands a hostile argument over byte for byte and executes nothing, %s',
+    async (_how, on, extra) => {
+      await rm('/tmp/p', { force: true });
+      const out = join(scratch, `argv-${on}`);
+      const script = 'printf "%s" "$1" > "$2.$(hostname)"';
+      const result = await finished(hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sh', '-c', script, 'sh', HOSTILE, out]));
+      expect(result.exitCode, result.stderr).toBe(0);
+      for (const node of NODES) expect(await readFile(`${out}.${node}`, 'utf8')).toBe(HOSTILE);
+      expect(existsSync('/tmp/p')).toBe(false);
+    },
+  );
+
+  it('names a node whose sshd is down before mpirun starts, within seconds', async () => {
+    const marker = join(scratch, 'ran');
+    process.kill(await sshdPidOf('hpcrun-n2'));
+    try {
+      const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '6', '--', 'touch', marker]));
+      expect(result.exitCode).toBe(68);
+      expect(result.stderr).toMatch(/HPCRUN_HOST_UNREACHABLE: hpcrun-n2: cannot connect on port 22/);
+      expect(result.stderr).not.toMatch(/hpcrun-n[13]: cannot connect/);
+      expect(result.durationMs).toBeLessThan(10_000);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
+  });
+
+  it('refuses an unknown host key by default and records it only with --accept-new-host-keys', async () => {
+    const knownHosts = join(scratch, 'known_hosts');
+    await writeFile(knownHosts, '');
+    const args = ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--known-hosts', knownHosts, '--', 'true'];
+    const refused = await finished(hpcrunOn('hpcrun-n1', args));
+    expect(refused.exitCode).toBe(68);
+    expect(refused.stderr).toMatch(/HPCRUN_HOST_KEY_UNKNOWN/);
+    expect(refused.stderr).toMatch(/hpcrun-n1: host key SHA256:\S+ is not in known_hosts/);
+    expect(refused.stderr).toMatch(/--accept-new-host-keys/);
+    expect(await readFile(knownHosts, 'utf8')).toBe('');
+
+    const accepted = await finished(hpcrunOn('hpcrun-n1', [...args.slice(0, -2), '--accept-new-host-keys', '--', 'true']));
+    expect(accepted.exitCode, accepted.stderr).toBe(0);
+    const recorded = (await readFile(knownHosts, 'utf8')).trim().split('\n');
+    expect(recorded.map((line) => line.split(' ')[0]).sort()).toEqual(NODES);
+  });
+
+  it('refuses a changed host key even with --accept-new-host-keys', async () => {
+    const real = await readFile(join(STATE_DIR, 'known_hosts'), 'utf8');
+    const other = (await readFile(join(STATE_DIR, 'id_ed25519.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+    const forged = real.replace(/^hpcrun-n2,\S+ .*$/m, `hpcrun-n2 ${other}`);
+    const knownHosts = join(scratch, 'forged_known_hosts');
+    await writeFile(knownHosts, forged);
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--known-hosts', knownHosts, '--accept-new-host-keys', '--', 'true']));
+    expect(result.exitCode).toBe(68);
+    expect(result.stderr).toMatch(/HPCRUN_HOST_KEY_MISMATCH: hpcrun-n2: host key SHA256:\S+ does not match/);
+  });
+
+  it.each([['locally', 'hpcrun-n1', []], ['through --head', 'login', ['--head', 'hpcrun-n1']]])('stops the job on Ctrl-C %s and leaves no hostfile', async (_how, on, extra) => {
+    const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '2', '--', 'sleep', '97']);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('preflight:')) resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.kill('SIGINT');
+    const result = await finished(child);
+    expect(result.exitCode).toBe(130);
+    expect(result.durationMs).toBeLessThan(20_000);
+    expect(result.stderr).toMatch(/HPCRUN_INTERRUPTED/);
+    const deadline = Date.now() + 10_000;
+    let left = '';
+    do {
+      left = (await execa('pgrep', ['-f', 'sleep 97'], { reject: false })).stdout;
+      if (left === '') break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < deadline);
+    expect(left).toBe('');
+    expect((await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-hostfile.') || name.startsWith('hpcrun-launch-'))).toEqual([]);
+  });
+});
+
+describe('testbed', () => {
+  it('up is idempotent: a second up keeps the same sshd processes', async () => {
+    const before = await Promise.all(NODES.map(sshdPidOf));
+    const again = await hpcrun(['testbed', 'up', '--nodes', '3']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(await Promise.all(NODES.map(sshdPidOf))).toEqual(before);
+    const status = JSON.parse((await hpcrun(['testbed', 'status', '--json'])).stdout) as { nodes: { name: string; sshdPid: number }[] };
+    expect(status.nodes.map((node) => node.name)).toEqual(NODES);
+  });
+
+  it('each node has its own hostname and no route leads there from the host', async () => {
+    for (const node of NODES) {
+      const result = await execa(process.execPath, [join(ROOT, 'dist/bin.js'), 'testbed', 'exec', '--on', node, '--', 'hostname'], { reject: false });
+      expect(result.stdout.trim()).toBe(node);
+    }
+    const route = await execa('ip', ['route', 'get', '10.213.0.11'], { reject: false });
+    expect(route.stdout).not.toMatch(/hpcbr0|10\.213\.0\.1 /);
+  });
+});
