@@ -32,6 +32,10 @@ Examples:
   $ hpcrun plan --grid 512x512 --periodic --halo-bytes 64KiB --recommend
   $ hpcrun plan job.json --json          (a job file holds the same fields: {"grid": "64x64x64", "machine": "c2-standard-60"})
 
+Policies: compact (grid neighbours share a node: node-sized sub-boxes where they
+tile, else recursive coordinate bisection; without a grid, block), block (rank
+order, each node filled: mpirun --map-by slot), cyclic (round-robin: --map-by
+node), spread (rank order in equal blocks over all nodes).
 Capacity per node is min(physical cores / threads, usable memory / --mem-per-rank,
 --max-ranks-per-node (default 64 cores' worth)). Physical cores exclude SMT; usable
 memory keeps back max(2 GiB, 5%) for the OS. Infeasible requests exit with 67 and

@@ -111,10 +111,10 @@ export function planJob(job: JobSpec, shape: NodeShape, hosts?: readonly HostEnt
   for (const load of loads) if (load > ranksPerNode) ranksPerNode = load;
   const warnings: string[] = [];
   const gce = gcePlacement(job, shape, nodeCount, warnings);
-  const cores = nodeCount * ranksPerNode * job.threadsPerRank;
+  const cores = job.ranks * job.threadsPerRank;
   if (cores > ETHERNET_CORE_WARNING && (shape.interconnect === 'ethernet' || shape.provider === 'gce')) {
     warnings.push(
-      `${cores.toLocaleString('en-US')} cores over Ethernet: tightly coupled jobs beyond about ${ETHERNET_CORE_WARNING} cores often stop scaling on commodity Ethernet; measure with a smaller run first`,
+      `${cores.toLocaleString('en-US')} cores over Ethernet: tightly coupled jobs beyond about ${ETHERNET_CORE_WARNING.toLocaleString('en-US')} cores often stop scaling on commodity Ethernet; measure with a smaller run first`,
     );
   }
   if (job.spot) {

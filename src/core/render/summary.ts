@@ -44,7 +44,8 @@ export function renderSummary(plan: Plan): string {
     );
   }
   if (plan.costPerHour) {
-    lines.push(`  cost: ${money(plan.costPerHour.onDemand)}/h on-demand, ${money(plan.costPerHour.spot)}/h spot (catalog prices; check their dates)`);
+    const spot = plan.costPerHour.spot === undefined ? 'no spot price in the catalog' : `${money(plan.costPerHour.spot)}/h spot`;
+    lines.push(`  cost: ${money(plan.costPerHour.onDemand)}/h on-demand, ${spot} (catalog prices; check their dates)`);
   }
   for (const w of plan.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join('\n')}\n`;
