@@ -127,9 +127,11 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
       head = await connect(options.head, settings);
       connections.set(options.head, head);
     }
-    const { reports } = await preflight(hosts, settings, connections, head?.client);
-    const launcherReports = options.head ? [...reports, { host: options.head, probe: (await preflight([options.head], settings, connections)).reports[0]!.probe }] : [...reports, await localMpi(deps)];
-    checkSameMpi(launcherReports);
+    // Where mpirun will run must have the nodes' MPI too: the head node, or this machine.
+    const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
+    const [{ reports: all }, local] = await Promise.all([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : localMpi(deps)]);
+    const reports = all.filter((report) => hosts.includes(report.host));
+    checkSameMpi(local ? [...all, local] : all);
     deps.stderr.write(summarise(reports, performance.now() - started));
     const flavour = options.mpi ?? reports[0]!.probe.mpi!.flavour;
     const placement = blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
