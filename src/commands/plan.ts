@@ -1,7 +1,7 @@
 // `hpcrun plan`: read the job (flags or job file), the catalog and --hosts;
 // plan (pure core); render; write the plan directory atomically.
 
-import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -100,7 +100,11 @@ async function writePlanDir(dir: string, plan: Plan): Promise<string[]> {
   const temps: string[] = [];
   const done: string[] = [];
   try {
-    if (!existing) await mkdir(dir, { recursive: true });
+    if (!existing) {
+      // The parent recursively, the directory itself not: Node's recursive mkdir can spin on paths like /proc/x.
+      await mkdir(dirname(dir), { recursive: true });
+      await mkdir(dir);
+    }
     for (const f of files) {
       const tmp = join(dir, `.${f.name}.tmp-${process.pid}`);
       temps.push(tmp);
@@ -113,7 +117,7 @@ async function writePlanDir(dir: string, plan: Plan): Promise<string[]> {
     return done;
   } catch (error) {
     await Promise.all([...temps, ...done].map((p) => unlink(p).catch(() => undefined)));
-    if (!existing) await rm(dir, { recursive: false, force: true }).catch(() => undefined);
+    if (!existing) await rmdir(dir).catch(() => undefined);
     throw new HpcrunError('output', 'HPCRUN_OUTPUT', `cannot write the plan to ${dir}: ${(error as Error).message}`, { cause: error });
   }
 }

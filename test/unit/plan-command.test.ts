@@ -126,6 +126,13 @@ describe('hpcrun plan with bad input exits with its code and leaves no files', (
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('an --out that cannot be created exits 73 and leaves nothing', async () => {
+    const { code, err } = await hpcrun(['plan', '--ranks', '4', '--cores-per-node', '8', '--out', '/proc/hpcrun-plan-test']);
+    expect(code).toBe(73);
+    expect(err).toMatch(/cannot write the plan to \/proc\/hpcrun-plan-test/);
+    expect(existsSync('/proc/hpcrun-plan-test')).toBe(false);
+  });
+
   it('--out that is a file exits 73', async () => {
     const file = join(scratch(), 'file');
     writeFileSync(file, 'x');
