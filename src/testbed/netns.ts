@@ -2,7 +2,7 @@
 // Every command is an argument array; nothing is built as a shell string.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { HpcrunError } from '../errors.js';
@@ -110,12 +110,17 @@ async function startSshd(node: TestbedNode): Promise<void> {
   );
 }
 
+/**
+ * Writes the files `ip netns exec` bind-mounts over /etc. They are rewritten
+ * in place, not renamed: an sshd started earlier holds a bind mount of the old
+ * inode, and must see the new node list when the cluster grows.
+ */
 async function writeNetnsEtc(netns: string, hosts: string, sshConfig: string, knownHosts: string): Promise<void> {
   const dir = join(NETNS_ETC, netns);
   await mkdir(join(dir, 'ssh'), { recursive: true });
-  await writeFileAtomic(join(dir, 'hosts'), hosts);
-  await writeFileAtomic(join(dir, 'ssh', 'ssh_config'), sshConfig);
-  await writeFileAtomic(join(dir, 'ssh', 'ssh_known_hosts'), knownHosts);
+  await writeFile(join(dir, 'hosts'), hosts);
+  await writeFile(join(dir, 'ssh', 'ssh_config'), sshConfig);
+  await writeFile(join(dir, 'ssh', 'ssh_known_hosts'), knownHosts);
 }
 
 async function applyBandwidth(node: TestbedNode, bitsPerSecond: number | undefined): Promise<void> {

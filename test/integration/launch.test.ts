@@ -112,7 +112,9 @@ describe('launch across the virtual cluster', () => {
         seen += chunk.toString();
         if (seen.includes('preflight:')) resolve();
       });
+      void child.finally(() => resolve());
     });
+    expect(seen).toMatch(/preflight: 3 host\(s\) ok/);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGINT');
     const result = await finished(child);
@@ -139,6 +141,22 @@ describe('testbed', () => {
     expect(await Promise.all(NODES.map(sshdPidOf))).toEqual(before);
     const status = JSON.parse((await hpcrun(['testbed', 'status', '--json'])).stdout) as { nodes: { name: string; sshdPid: number }[] };
     expect(status.nodes.map((node) => node.name)).toEqual(NODES);
+  });
+
+  it('grows to 4 nodes with the running nodes seeing the new one, then shrinks back to 3', async () => {
+    const before = await Promise.all(NODES.map(sshdPidOf));
+    try {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '4'])).exitCode).toBe(0);
+      expect(await Promise.all(NODES.map(sshdPidOf))).toEqual(before);
+      const result = await finished(hpcrunOn('login', ['launch', '--head', 'hpcrun-n1', '--hosts', INVENTORY, '--np', '4', '--ppn', '1', '--', rankhost]));
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(Object.keys(ranksByHost(result.stdout))).toEqual([...NODES, 'hpcrun-n4']);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
+    const namespaces = (await execa('ip', ['netns', 'list'])).stdout;
+    expect(namespaces).not.toMatch(/hpcrun-n4/);
+    expect(await readFile(INVENTORY, 'utf8')).not.toMatch(/hpcrun-n4/);
   });
 
   it('each node has its own hostname and no route leads there from the host', async () => {
