@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'preflight' // a node failed its checks before anything ran (unreachable, host key, MPI mismatch)
   | 'environment' // this machine lacks something the command needs (root, ip netns, mpirun)
   | 'internal' // a bug in hpcrun
+  | 'benchmark' // some benchmark runs failed; the rest were kept
   | 'output' // an output path cannot be written
   | 'timeout' // the job ran past --timeout
   | 'interrupted'; // SIGINT/SIGTERM stopped the command
@@ -22,6 +23,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   preflight: 68,
   environment: 69,
   internal: 70,
+  benchmark: 71,
   output: 73,
   timeout: 124,
   interrupted: 130,

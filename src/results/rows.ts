@@ -4,7 +4,7 @@
 import { analyzeSamples, arithmeticMean, harmonicMean, type OutlierMode } from '../core/stats/index.js';
 import type { StopReason } from '../core/stats/index.js';
 import type { Measurement } from '../core/parsers/index.js';
-import type { ResultRow, ResultUnit } from './schema.js';
+import type { ResultRow, ResultUnit, RowStopReason } from './schema.js';
 
 export interface SampleRowInput {
   kind: string;
@@ -14,7 +14,7 @@ export interface SampleRowInput {
   unit: ResultUnit;
   /** Every sample measured, warm-up excluded, in the row's unit. */
   rawSamples: readonly number[];
-  stopReason: StopReason;
+  stopReason: RowStopReason;
   outliers?: OutlierMode;
   extra?: Record<string, number | string>;
 }

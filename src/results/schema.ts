@@ -7,7 +7,7 @@ import { inputError } from '../errors.js';
 export const SCHEMA_VERSION = 1;
 
 export type ResultUnit = 'us' | 'MB/s' | 'msg/s';
-export type RowStopReason = 'ci-target' | 'sample-cap' | 'imported';
+export type RowStopReason = 'ci-target' | 'sample-cap' | 'time-cap' | 'imported';
 
 /** One row per kind, host pair, message size and unit. */
 export interface ResultRow {

@@ -65,6 +65,8 @@ export interface IncrementalWriter {
   readonly paths: ResultPaths;
   /** Appends a completed row and rewrites both files. */
   addRow(row: ResultRow): Promise<void>;
+  /** Changes metadata facts learnt during the run (written with the next row or at the end). */
+  updateMetadata(patch: Partial<ResultMetadata>): void;
   /** Marks the set complete and rewrites both files. */
   finish(): Promise<ResultSet>;
   /** Marks the set incomplete with a reason (e.g. 'SIGINT') and rewrites both files. */
@@ -91,6 +93,9 @@ export async function openIncrementalWriter(paths: ResultPaths, metadata: Result
   return {
     paths,
     snapshot,
+    updateMetadata(patch) {
+      meta = { ...meta, ...patch, complete: meta.complete };
+    },
     async addRow(row) {
       rows.push(row);
       await flush();

@@ -1,0 +1,100 @@
+// Runs the MPI kernel on one pair of hosts with mpirun and turns its output
+// into result rows. A failed or interrupted run is data: finished sizes are
+// kept, and the failure is reported with its reason.
+
+import { execa } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HpcrunError, isHpcrunError } from '../errors.js';
+import { type KernelOutput, type KernelRun, parseKernelOutput } from '../core/bench/kernel-output.js';
+import type { BenchSpec } from '../core/bench/spec.js';
+import { launcherArgv } from '../core/launch.js';
+import { renderHostfile } from '../core/inventory.js';
+import { kernelArgs } from '../kernels/index.js';
+import { rowFromSamples } from '../results/index.js';
+import type { ResultRow, RowStopReason } from '../results/schema.js';
+
+export interface PairRun {
+  a: string;
+  b: string;
+  rows: ResultRow[];
+  output: KernelOutput | undefined;
+  /** Why the run did not finish, if it did not. */
+  failure: string | undefined;
+  durationMs: number;
+}
+
+export interface PairRunInput {
+  a: string;
+  b: string;
+  kernel: string;
+  spec: BenchSpec;
+  sshArgs: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cancel: AbortSignal;
+}
+
+const STOP_REASONS: Record<string, RowStopReason> = { ci: 'ci-target', cap: 'sample-cap', time: 'time-cap' };
+
+/** Rows for the finished runs of one kernel output; unfinished runs are left out. */
+export function rowsFromOutput(output: KernelOutput, a: string, b: string): ResultRow[] {
+  const rows: ResultRow[] = [];
+  for (const run of output.runs.filter((r): r is KernelRun & { stop: NonNullable<KernelRun['stop']> } => r.stop !== undefined)) {
+    const common = { kind: run.kind, hostA: a, hostB: b, bytes: run.bytes, stopReason: STOP_REASONS[run.stop.reason] ?? 'sample-cap' } as const;
+    const extra = { warmup: run.warmup, window: run.window, pairs: run.pairs, kernel_elapsed_s: run.stop.elapsedSeconds };
+    rows.push(rowFromSamples({ ...common, unit: run.unit, rawSamples: run.samples, extra }));
+    if (run.messageRates) rows.push(rowFromSamples({ ...common, unit: 'msg/s', rawSamples: run.messageRates, extra }));
+  }
+  return rows;
+}
+
+function parsePartial(stdout: string): KernelOutput | undefined {
+  try {
+    return parseKernelOutput(stdout);
+  } catch (error) {
+    if (isHpcrunError(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function runPair(input: PairRunInput): Promise<PairRun> {
+  const { a, b, spec } = input;
+  const dir = await mkdtemp(join(tmpdir(), 'hpcrun-bench-'));
+  const started = performance.now();
+  try {
+    const hostfilePath = join(dir, 'hostfile');
+    await writeFile(hostfilePath, renderHostfile([{ name: a, slots: spec.ppn }, { name: b, slots: spec.ppn }]));
+    const args = kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
+    const argv = launcherArgv({ flavour: 'openmpi', np: 2 * spec.ppn, hostfilePath, sshArgs: input.sshArgs, program: [input.kernel, ...args] });
+    const [file, ...rest] = argv;
+    const result = await execa(file as string, rest, {
+      reject: false,
+      env: input.env as Record<string, string>,
+      extendEnv: false,
+      stdin: 'ignore',
+      cancelSignal: input.cancel,
+      forceKillAfterDelay: 5_000,
+    });
+    const stdout = String(result.stdout);
+    const output = parsePartial(stdout);
+    const rows = output ? rowsFromOutput(output, a, b) : [];
+    let failure: string | undefined;
+    if (result.isCanceled) failure = 'interrupted';
+    else if (result.exitCode !== 0 || !output?.complete) {
+      const tail = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
+      failure = `mpirun ${result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}${tail ? `: ${tail}` : ''}`;
+    }
+    return { a, b, rows, output, failure, durationMs: performance.now() - started };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function requireTwoHosts(hosts: readonly string[]): void {
+  if (hosts.length < 2) {
+    throw new HpcrunError('infeasible', 'HPCRUN_BENCH_ONE_HOST', `bench measures between nodes, but the inventory lists ${hosts.length === 1 ? `only ${hosts[0]}` : 'no host'}`, {
+      hint: 'add a second host to the inventory',
+    });
+  }
+}

@@ -1,0 +1,131 @@
+// hpcrun bench on the real virtual cluster: real kernels built with mpicc,
+// real mpirun across network namespaces, real result files.
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readResultSet } from '../../src/results/index.js';
+import { INVENTORY, finished, hpcrun, hpcrunOn } from './cluster.js';
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'hpcrun-bench-it-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const bench = (...args: string[]) => finished(hpcrunOn('hpcrun-n1', ['bench', '--hosts', INVENTORY, ...args]));
+
+describe('bench across the virtual cluster', () => {
+  it('measures latency and bandwidth between the first two hosts and writes CSV and JSON', async () => {
+    const out = join(scratch, 'short');
+    const result = await bench('--kind', 'latency,bw', '--sizes', '8,64KiB', '--out', out);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const csv = (await readFile(`${out}.csv`, 'utf8')).trim().split('\n');
+    expect(csv[0]).toMatch(/^kind,host_a,host_b,bytes,samples,median,p05,p95,ci95_low,ci95_high,unit/);
+    expect(csv).toHaveLength(5);
+    const set = await readResultSet(`${out}.json`, scratch);
+    expect(set.metadata.complete).toBe(true);
+    expect(set.metadata.mpi).toEqual({ flavour: 'openmpi', version: expect.stringMatching(/^4\.1/) });
+    expect(set.metadata.transport.OMPI_MCA_btl).toBe('tcp,self');
+    expect(set.metadata.timerResolutionUs).toBeGreaterThan(0);
+    for (const row of set.rows) {
+      expect([row.host_a, row.host_b]).toEqual(['hpcrun-n1', 'hpcrun-n2']);
+      expect(row.unit).toBe(row.kind === 'latency' ? 'us' : 'MB/s');
+      expect(row.samples).toBeGreaterThan(5);
+      expect(row.raw_samples?.length).toBe((row.samples ?? 0) + (row.outliers_removed ?? 0));
+      expect(row.ci95_low).toBeLessThanOrEqual(row.median as number);
+      expect(row.ci95_high).toBeGreaterThanOrEqual(row.median as number);
+      expect(['ci-target', 'sample-cap']).toContain(row.stop_reason);
+    }
+    const latency = set.rows.find((row) => row.kind === 'latency' && row.bytes === 8);
+    // Across two namespaces on this host an 8-byte MPI latency is microseconds, not milliseconds.
+    expect(latency?.median).toBeGreaterThan(0.5);
+    expect(latency?.median).toBeLessThan(200);
+  });
+
+  it('measures every pair in a round-robin: 3 pairs in 3 rounds on 3 nodes', async () => {
+    const result = await bench('--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--out', join(scratch, 'all3'), '--json');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { rounds: number; pairs: string[][]; rows: unknown[] };
+    expect(summary.rounds).toBe(3);
+    expect(summary.pairs.map((pair) => pair.join('-')).sort()).toEqual(['hpcrun-n1-hpcrun-n2', 'hpcrun-n1-hpcrun-n3', 'hpcrun-n2-hpcrun-n3']);
+    expect(summary.rows).toHaveLength(3);
+  });
+
+  it('measures 6 pairs in 3 rounds on 4 nodes and prints the latency matrix', async () => {
+    expect((await hpcrun(['testbed', 'up', '--nodes', '4'])).exitCode).toBe(0);
+    try {
+      const result = await bench('--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--out', join(scratch, 'all4'));
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/6 pairs in 3 rounds/);
+      const matrix = result.stdout.slice(result.stdout.indexOf('latency µs'));
+      expect(matrix.split('\n').filter((line) => /^hpcrun-n\d/.test(line))).toHaveLength(4);
+      const set = await readResultSet(join(scratch, 'all4.json'), scratch);
+      expect(new Set(set.rows.map((row) => `${row.host_a}-${row.host_b}`)).size).toBe(6);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
+  });
+
+  it('keeps every completed row, marked incomplete, when interrupted', async () => {
+    const out = join(scratch, 'interrupted');
+    const child = hpcrunOn('hpcrun-n1', ['bench', '--hosts', INVENTORY, '--kind', 'latency,bw,bibw', '--sizes', '1:1MiB', '--pairs', 'all', '--out', out]);
+    const deadline = Date.now() + 60_000;
+    let rows = 0;
+    while (Date.now() < deadline && rows === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        rows = (JSON.parse(await readFile(`${out}.json`, 'utf8')) as { rows: unknown[] }).rows.length;
+      } catch {
+        rows = 0; // not written yet
+      }
+    }
+    expect(rows).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const result = await finished(child);
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/HPCRUN_INTERRUPTED: interrupted by SIGINT: \d+ completed row\(s\) kept/);
+    const set = await readResultSet(`${out}.json`, scratch);
+    expect(set.metadata.complete).toBe(false);
+    expect(set.metadata.incompleteReason).toBe('SIGINT');
+    expect(set.rows.length).toBeGreaterThanOrEqual(rows);
+    expect(set.rows.length).toBeLessThan(3 * 3 * 21);
+    const csvLines = (await readFile(`${out}.csv`, 'utf8')).trim().split('\n');
+    expect(csvLines).toHaveLength(set.rows.length + 1);
+    expect((await readdir(scratch)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.each([
+    [['--kind', 'alltoall'], 64, /unknown benchmark kind "alltoall"/],
+    [['--sizes', '8,lots'], 64, /--sizes "8,lots": "lots" is not a whole number of bytes/],
+    [['--pairs', 'some'], 64, /--pairs "some" is not first or all/],
+  ])('refuses %j with status %i before measuring', async (args, status, message) => {
+    const out = join(scratch, 'bad');
+    const result = await bench(...args, '--out', out);
+    expect(result.exitCode).toBe(status);
+    expect(result.stderr).toMatch(message);
+    expect(existsSync(`${out}.json`)).toBe(false);
+  });
+
+  it('refuses an inventory with one host', async () => {
+    const one = join(scratch, 'one-host');
+    await writeFile(one, 'hpcrun-n1 slots=2\n');
+    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--hosts', one, '--out', join(scratch, 'one')]));
+    expect(result.exitCode).toBe(67);
+    expect(result.stderr).toMatch(/HPCRUN_BENCH_ONE_HOST: bench measures between nodes, but the inventory lists only hpcrun-n1/);
+    expect(existsSync(join(scratch, 'one.json'))).toBe(false);
+  });
+
+  it('refuses an unwritable output path with status 73 and writes nothing', async () => {
+    const blocker = join(scratch, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const result = await bench('--kind', 'latency', '--sizes', '8', '--out', join(blocker, 'results'));
+    expect(result.exitCode).toBe(73);
+    expect(result.stderr).toMatch(/HPCRUN_OUTPUT_UNWRITABLE/);
+    expect(await readFile(blocker, 'utf8')).toBe('not a folder');
+  });
+});

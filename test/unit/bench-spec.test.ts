@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { renderMatrix, slowLinks } from '../../src/core/bench/matrix.js';
+import { parseKinds, parseSizes, parseTargetCi, roundRobin, schedule } from '../../src/core/bench/spec.js';
+import { HpcrunError } from '../../src/errors.js';
+
+function errorOf(fn: () => unknown): HpcrunError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HpcrunError) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('bench options', () => {
+  it.each([
+    ['8', [8]],
+    ['8,1KiB,1MiB', [8, 1024, 1048576]],
+    ['1MiB,8,8', [8, 1048576]],
+    ['1:16', [1, 2, 4, 8, 16]],
+    ['1:4MiB', Array.from({ length: 23 }, (_, i) => 2 ** i)],
+    ['3:40', [4, 8, 16, 32]],
+  ])('reads --sizes %j', (text, sizes) => {
+    expect(parseSizes(text)).toEqual(sizes);
+  });
+
+  it.each([['8,,16'], ['eight'], ['1:2:3'], ['16:1'], ['2GiB'], ['1.5'], ['5:7']])('rejects --sizes %j with exit 64', (text) => {
+    const error = errorOf(() => parseSizes(text));
+    expect(error.code).toBe('HPCRUN_BENCH_SIZES');
+    expect(error.exitCode).toBe(64);
+    expect(error.hint).toMatch(/8,1KiB,1MiB/);
+  });
+
+  it.each([['latency', ['latency']], ['latency,bw,bibw,mbw', ['latency', 'bw', 'bibw', 'mbw']], ['bw,bw', ['bw']]])('reads --kind %j', (text, kinds) => {
+    expect(parseKinds(text)).toEqual(kinds);
+  });
+
+  it('rejects an unknown kind, naming it and the choices', () => {
+    const error = errorOf(() => parseKinds('latency,alltoall'));
+    expect(error.message).toBe('unknown benchmark kind "alltoall"');
+    expect(error.hint).toMatch(/latency, bw, bibw, mbw/);
+  });
+
+  it.each([['5%', 0.05], ['0.02', 0.02], ['12.5%', 0.125]])('reads --target-ci %j', (text, value) => {
+    expect(parseTargetCi(text)).toBeCloseTo(value, 12);
+  });
+
+  it.each([['0'], ['100%'], ['abc'], ['-5%']])('rejects --target-ci %j', (text) => {
+    expect(errorOf(() => parseTargetCi(text)).code).toBe('HPCRUN_BENCH_TARGET');
+  });
+});
+
+describe('round-robin pairs', () => {
+  it.each([
+    [2, 1],
+    [3, 3],
+    [4, 3],
+    [5, 5],
+    [8, 7],
+    [9, 9],
+  ])('%i hosts: every pair exactly once in %i rounds of disjoint pairs', (n, rounds) => {
+    const hosts = Array.from({ length: n }, (_, i) => `h${i}`);
+    const schedule = roundRobin(hosts);
+    expect(schedule).toHaveLength(rounds);
+    const seen = new Set<string>();
+    for (const round of schedule) {
+      const inRound = round.flat();
+      expect(new Set(inRound).size).toBe(inRound.length);
+      for (const [a, b] of round) seen.add([a, b].sort().join('-'));
+    }
+    expect(seen.size).toBe((n * (n - 1)) / 2);
+    expect(schedule.flat()).toHaveLength((n * (n - 1)) / 2);
+  });
+
+  it('--pairs first measures only the first two hosts', () => {
+    expect(schedule(['a', 'b', 'c'], 'first')).toEqual([[['a', 'b']]]);
+  });
+});
+
+describe('slow links', () => {
+  const links = [
+    { a: 'n1', b: 'n2', median: 5.0 },
+    { a: 'n1', b: 'n3', median: 5.2 },
+    { a: 'n1', b: 'n4', median: 4.9 },
+    { a: 'n2', b: 'n3', median: 5.1 },
+    { a: 'n2', b: 'n4', median: 5.0 },
+    { a: 'n3', b: 'n4', median: 19.7 },
+  ];
+
+  it('flags a link above the upper Tukey fence of all links', () => {
+    const slow = slowLinks(links);
+    expect(slow.map((link) => `${link.a}-${link.b}`)).toEqual(['n3-n4']);
+    expect(slow[0]?.fence).toBeLessThan(19.7);
+  });
+
+  it('flags nothing when the links agree, or when there are too few to judge', () => {
+    expect(slowLinks(links.slice(0, 5))).toEqual([]);
+    expect(slowLinks([{ a: 'a', b: 'b', median: 1 }, { a: 'a', b: 'c', median: 100 }])).toEqual([]);
+  });
+
+  it('renders a symmetric matrix that marks slow links', () => {
+    const text = renderMatrix(['n1', 'n2', 'n3', 'n4'], links, slowLinks(links));
+    const rows = text.trim().split('\n').map((line) => line.trim().split(/\s+/));
+    expect(rows[3]).toEqual(['n3', '5.20', '5.10', '-', '19.70*']);
+    expect(rows[4]).toEqual(['n4', '4.90', '5.00', '19.70*', '-']);
+  });
+});
