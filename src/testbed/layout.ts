@@ -28,6 +28,8 @@ export interface TestbedNode {
   /** The network namespace (same as the hostname). */
   netns: string;
   address: string;
+  /** A locally administered MAC derived from the index (02:68:70:63:00:0i). */
+  mac: string;
   /** The veth end that sits on the bridge, inside the fabric namespace. */
   bridgePort: string;
   dir: string;
@@ -48,6 +50,7 @@ export function testbedNode(index: number, dir: string): TestbedNode {
     name,
     netns: name,
     address: `${SUBNET_PREFIX}.${10 + index}`,
+    mac: `02:68:70:63:00:${index.toString(16).padStart(2, '0')}`,
     bridgePort: `v${index}`,
     dir: join(dir, 'nodes', name),
   };

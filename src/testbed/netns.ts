@@ -186,6 +186,9 @@ export async function up(options: UpOptions): Promise<TestbedState> {
     await ensureNamespace(node.netns, existing);
     if (!(await linkExists(FABRIC_NS, node.bridgePort))) {
       await ip('-n', FABRIC_NS, 'link', 'add', node.bridgePort, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', node.netns);
+      // A fixed MAC per node: a node removed and made again keeps its address,
+      // so the other nodes' ARP caches stay right.
+      await ip('-n', node.netns, 'link', 'set', 'eth0', 'address', node.mac);
     }
     await ip('-n', FABRIC_NS, 'link', 'set', node.bridgePort, 'master', BRIDGE, 'up');
     await ip('-n', node.netns, 'addr', 'replace', `${node.address}/24`, 'dev', 'eth0');
@@ -205,6 +208,7 @@ export async function up(options: UpOptions): Promise<TestbedState> {
   }
   // sshd starts after /etc/netns is in place, so its sessions see the cluster's hosts file.
   for (const node of nodes) {
+    await ip('-n', node.netns, 'neigh', 'flush', 'all');
     if ((await sshdPid(node)) === undefined) await startSshd(node);
   }
   await writeFileAtomic(paths.inventory, inventoryFile(nodes, availableParallelism()));
