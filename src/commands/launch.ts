@@ -17,6 +17,7 @@ import { shellJoin } from '../exec/quote.js';
 import { runCommand } from '../exec/run.js';
 import { type Connection, type SshSettings, connect, exec, resolveSshSettings } from '../exec/ssh.js';
 import { type NodeReport, checkSameMpi, closeAll, preflight } from '../providers/preflight.js';
+import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -31,6 +32,7 @@ export interface LaunchOptions {
   knownHosts?: string;
   acceptNewHostKeys?: boolean;
   mpi?: MpiFlavour;
+  plan?: string;
 }
 
 export interface LaunchSpec {
@@ -39,6 +41,14 @@ export interface LaunchSpec {
   ppn: number | undefined;
   timeoutMs: number | undefined;
   program: string[];
+  /** Set with --plan: the plan's own hostfile and rankfile fix every rank's host. */
+  plan: PlanLaunch | undefined;
+}
+
+/** The files handed to the launcher, by content; written to a temp folder or uploaded. */
+interface JobFiles {
+  hostfile: string;
+  rankfile?: string;
 }
 
 export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
@@ -55,12 +65,21 @@ export async function readInventoryFile(path: string): Promise<InventoryHost[]> 
 
 export async function toSpec(options: LaunchOptions, program: string[]): Promise<LaunchSpec> {
   if (program.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no program given to launch', 'put the program after --, for example: hpcrun launch --hosts hosts --np 4 -- ./a.out');
-  if (!options.hosts) throw usageError('HPCRUN_NO_HOSTS', 'no inventory given', 'pass --hosts FILE (Open MPI hostfile syntax)');
+  const timeout = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
+  if (options.plan) {
+    if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
+    const plan = await readPlanDir(options.plan);
+    if (options.np !== undefined && requirePositiveInt(options.np, '--np') !== plan.ranks) {
+      throw usageError('HPCRUN_PLAN_NP', `--np ${options.np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
+    }
+    const inventory = plan.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));
+    return { inventory, np: plan.ranks, ppn: undefined, timeoutMs: timeout, program, plan };
+  }
+  if (!options.hosts) throw usageError('HPCRUN_NO_HOSTS', 'no inventory given', 'pass --hosts FILE (Open MPI hostfile syntax), or --plan DIR');
   if (!options.np) throw usageError('HPCRUN_NO_NP', 'the number of ranks is missing', 'pass --np N');
   const np = requirePositiveInt(options.np, '--np');
   const ppn = options.ppn === undefined ? undefined : requirePositiveInt(options.ppn, '--ppn');
-  const timeoutMs = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
-  return { inventory: await readInventoryFile(options.hosts), np, ppn, timeoutMs, program };
+  return { inventory: await readInventoryFile(options.hosts), np, ppn, timeoutMs: timeout, program, plan: undefined };
 }
 
 /** Ranks each host may take: its inventory slots, else its physical cores from preflight. */
@@ -91,8 +110,14 @@ function passThroughEnv(env: Deps['env']): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('OMPI_') && entry[1] !== undefined));
 }
 
-function renderFiles(placement: Placement, flavour: MpiFlavour): string {
-  return flavour === 'openmpi' ? placementHostfile(placement) : machinefile(placement);
+function jobFiles(spec: LaunchSpec, placement: Placement, flavour: MpiFlavour): JobFiles {
+  if (spec.plan) return { hostfile: spec.plan.hostfile, rankfile: spec.plan.rankfile };
+  return { hostfile: flavour === 'openmpi' ? placementHostfile(placement) : machinefile(placement) };
+}
+
+function placementOf(spec: LaunchSpec, reports: readonly NodeReport[] | undefined): Placement {
+  if (spec.plan) return { np: spec.np, hosts: spec.plan.nodes.map((node) => ({ name: node.host, ranks: node.ranks })) };
+  return blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
 }
 
 async function localMpi(deps: Deps): Promise<NodeReport> {
@@ -112,10 +137,10 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
   const port = options.port === undefined ? undefined : requirePositiveInt(options.port, '--port');
   const settings = await resolveSshSettings({ ...options, port, env: deps.env });
   if (options.dryRun) {
-    const placement = blockPlacement(capacityOf(spec.inventory, undefined, spec.ppn), spec.np, spec.ppn);
-    const flavour = options.mpi ?? 'openmpi';
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: '<hostfile>', sshArgs: options.head ? [] : mpirunSshArgs(options, settings, deps.env), program: spec.program });
-    deps.stdout.write(`# ${options.head ? `on ${options.head}: ` : ''}${shellJoin(argv)}\n# <hostfile>:\n${renderFiles(placement, flavour)}`);
+    const flavour = spec.plan?.flavour ?? options.mpi ?? 'openmpi';
+    const files = jobFiles(spec, placementOf(spec, undefined), flavour);
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: '<hostfile>', rankfilePath: files.rankfile === undefined ? undefined : '<rankfile>', sshArgs: options.head ? [] : mpirunSshArgs(options, settings, deps.env), program: spec.program });
+    deps.stdout.write(`# ${options.head ? `on ${options.head}: ` : ''}${shellJoin(argv)}\n# <hostfile>:\n${files.hostfile}${files.rankfile === undefined ? '' : `# <rankfile>:\n${files.rankfile}`}`);
     return 0;
   }
   const connections = new Map<string, Connection>();
@@ -133,41 +158,45 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
     const reports = all.filter((report) => hosts.includes(report.host));
     checkSameMpi(local ? [...all, local] : all);
     deps.stderr.write(summarise(reports, performance.now() - started));
-    const flavour = options.mpi ?? reports[0]!.probe.mpi!.flavour;
-    const placement = blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
+    const flavour = spec.plan?.flavour ?? options.mpi ?? reports[0]!.probe.mpi!.flavour;
+    const files = jobFiles(spec, placementOf(spec, reports), flavour);
     const end = head
-      ? await launchRemote(head, placement, flavour, spec, deps)
-      : await launchLocal(placement, flavour, spec, mpirunSshArgs(options, settings, deps.env), deps);
+      ? await launchRemote(head, files, flavour, spec, deps)
+      : await launchLocal(files, flavour, spec, mpirunSshArgs(options, settings, deps.env), deps);
     return finish(end, spec, deps);
   } finally {
     closeAll(connections);
   }
 }
 
-async function launchLocal(placement: Placement, flavour: MpiFlavour, spec: LaunchSpec, sshArgs: string[], deps: Deps): Promise<JobEnd> {
+async function launchLocal(files: JobFiles, flavour: MpiFlavour, spec: LaunchSpec, sshArgs: string[], deps: Deps): Promise<JobEnd> {
   const dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-'));
   try {
     const hostfilePath = join(dir, 'hostfile');
-    await writeFile(hostfilePath, renderFiles(placement, flavour));
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath, sshArgs, program: spec.program });
+    await writeFile(hostfilePath, files.hostfile);
+    const rankfilePath = files.rankfile === undefined ? undefined : join(dir, 'rankfile');
+    if (rankfilePath) await writeFile(rankfilePath, files.rankfile as string);
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath, rankfilePath, sshArgs, program: spec.program });
     return await runLocalJob({ argv, env: deps.env, timeoutMs: spec.timeoutMs }, deps);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function launchRemote(head: Connection, placement: Placement, flavour: MpiFlavour, spec: LaunchSpec, deps: Deps): Promise<JobEnd> {
-  const made = await exec(head.client, shellJoin(['sh', '-c', 'umask 077 && mktemp "${TMPDIR:-/tmp}/hpcrun-hostfile.XXXXXX"']));
-  const path = made.stdout.trim();
-  if (made.exitCode !== 0 || !/^\/[^\n]+$/.test(path)) {
-    throw new HpcrunError('preflight', 'HPCRUN_HEAD_TMP', `cannot create a temporary hostfile on the head node: ${made.stderr.trim() || path}`, { hint: 'check that the head node has a writable /tmp or TMPDIR' });
+async function launchRemote(head: Connection, files: JobFiles, flavour: MpiFlavour, spec: LaunchSpec, deps: Deps): Promise<JobEnd> {
+  const made = await exec(head.client, shellJoin(['sh', '-c', 'umask 077 && mktemp -d "${TMPDIR:-/tmp}/hpcrun-launch.XXXXXX"']));
+  const dir = made.stdout.trim();
+  if (made.exitCode !== 0 || !/^\/[^\n]+$/.test(dir)) {
+    throw new HpcrunError('preflight', 'HPCRUN_HEAD_TMP', `cannot create a temporary folder on the head node: ${made.stderr.trim() || dir}`, { hint: 'check that the head node has a writable /tmp or TMPDIR' });
   }
   try {
-    await exec(head.client, shellJoin(['sh', '-c', 'cat > "$1"', 'sh', path]), { stdin: renderFiles(placement, flavour) });
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: path, program: spec.program });
+    const upload = (name: string, content: string) => exec(head.client, shellJoin(['sh', '-c', 'cat > "$1"', 'sh', `${dir}/${name}`]), { stdin: content });
+    await upload('hostfile', files.hostfile);
+    if (files.rankfile !== undefined) await upload('rankfile', files.rankfile);
+    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: `${dir}/hostfile`, rankfilePath: files.rankfile === undefined ? undefined : `${dir}/rankfile`, program: spec.program });
     return await runRemoteJob({ client: head.client, argv, env: passThroughEnv(deps.env), timeoutMs: spec.timeoutMs }, deps);
   } finally {
-    await exec(head.client, shellJoin(['rm', '-f', '--', path])).catch(() => undefined);
+    await exec(head.client, shellJoin(['rm', '-rf', '--', dir])).catch(() => undefined);
   }
 }
 
@@ -187,6 +216,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .command('launch')
     .description('check the nodes, then run an MPI program across them with mpirun')
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (host [slots=N])')
+    .option('--plan <dir>', 'run a plan made by `hpcrun plan --hosts FILE --out DIR`: its rankfile fixes every rank\'s host')
     .option('--np <n>', 'number of MPI ranks')
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
@@ -211,7 +241,8 @@ Examples:
   hpcrun launch --hosts hosts.txt --np 64 -- ./cfd --case wing
   hpcrun launch --hosts hosts.txt --np 8 --ppn 4 --timeout 2h -- ./wrf.exe
   hpcrun launch --head login01 --hosts hosts.txt --np 128 -- ./solver input.nml
-  hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out`,
+  hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out
+  hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil`,
     )
     .action(async (argv: string[], options: LaunchOptions) => {
       status.code = await run(options, argv, deps);

@@ -22,7 +22,12 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const SLOT_KEYS = new Set(['slots', 'count', 'cpu']);
 const MAX_KEYS = new Set(['max_slots', 'max-slots']);
 
-export function parseInventory(text: string, source = 'inventory'): InventoryHost[] {
+export interface InventoryOptions {
+  /** 'sum' adds the slots of a host named twice (Open MPI); 'error' refuses it (a plan names each node once). */
+  duplicates?: 'sum' | 'error';
+}
+
+export function parseInventory(text: string, source = 'inventory', options: InventoryOptions = {}): InventoryHost[] {
   const hosts = new Map<string, InventoryHost>();
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
@@ -53,6 +58,9 @@ export function parseInventory(text: string, source = 'inventory'): InventoryHos
       throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: max_slots=${maxSlots} is below slots=${slots}`, 'raise max_slots or lower slots');
     }
     const previous = hosts.get(name);
+    if (previous && options.duplicates === 'error') {
+      throw inputError('HPCRUN_INVENTORY_DUPLICATE', `${where}: host ${name} is listed twice (first on line ${previous.line})`, 'name each node once; give it more ranks with slots=N');
+    }
     if (previous) {
       previous.slots = previous.slots === undefined || slots === undefined ? (previous.slots ?? slots) : previous.slots + slots;
       previous.maxSlots = previous.maxSlots ?? maxSlots;

@@ -15,8 +15,8 @@ export function shellQuote(word: string): string {
     throw new HpcrunError('usage', 'HPCRUN_NUL_IN_ARGUMENT', 'an argument contains a NUL byte, which no command line can carry', { hint: 'remove the NUL byte from the argument' });
   }
   if (word === '') return "''";
-  // '=' stays quoted: zsh expands a leading =word to a command path.
-  if (/^[A-Za-z0-9_@%+:,./-]+$/.test(word)) return word;
+  // A leading '=' stays quoted: zsh expands =word to a command path.
+  if (/^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

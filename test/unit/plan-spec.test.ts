@@ -71,9 +71,9 @@ describe('--hosts files (Open MPI hostfile syntax)', () => {
   });
 
   it.each([
-    ['a slots=0\n', /line 1: slots must be at least 1/],
-    ['a cpus=4\n', /line 1: unknown field "cpus=4"/],
-    ['a\na\n', /line 2: host a is listed twice/],
+    ['a slots=0\n', /hosts file:1: slots must be at least 1/],
+    ['a cpus=4\n', /hosts file:1: cannot read "cpus=4"/],
+    ['a\na\n', /hosts file:2: host a is listed twice \(first on line 1\)/],
     ['# nothing\n', /lists no hosts/],
   ])('rejects %j', (text, message) => {
     expect(() => parseHostfile(text)).toThrow(message);

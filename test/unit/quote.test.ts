@@ -13,6 +13,7 @@ describe('shellQuote', () => {
     ["it's", "'it'\\''s'"],
     ['$HOME', "'$HOME'"],
     ['=cmd', "'=cmd'"],
+    ['--distribution=arbitrary', '--distribution=arbitrary'],
     ['~root', "'~root'"],
     ['*', "'*'"],
     ['a\nb', "'a\nb'"],

@@ -3,6 +3,7 @@
 
 import { PLAN_FILES } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
+import { shellQuote } from '../../exec/quote.js';
 
 export const PLAN_DIR = '{PLAN_DIR}';
 
@@ -32,8 +33,7 @@ export function launchEnv(plan: Plan): Record<string, string> {
 /** Quotes one word for POSIX sh; PLAN_DIR becomes "$DIR". */
 function shWord(word: string): string {
   const parts = word.split(PLAN_DIR);
-  const quote = (s: string): string => (s === '' ? '' : /^[A-Za-z0-9_.,:=/+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return parts.map(quote).join('"$DIR"');
+  return parts.map((part) => (part === '' ? '' : shellQuote(part))).join('"$DIR"');
 }
 
 export function renderLaunchScript(plan: Plan): string {

@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { Deps } from '../../src/deps.js';
+
+let dir: string;
+
+async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const deps: Deps = {
+    argv: ['node', 'hpcrun', ...argv],
+    env: { HOME: dir, PATH: process.env.PATH },
+    stdout: { write: (chunk) => ((out += String(chunk)), true) },
+    stderr: { write: (chunk) => ((err += String(chunk)), true) },
+    cwd: dir,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    onSignal: () => () => undefined,
+  };
+  const status = await main(deps);
+  return { status, out, err };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-plan-'));
+  await writeFile(join(dir, 'hosts'), 'alpha slots=2\nbeta slots=2\ngamma slots=2\n');
+  expect((await cli(['plan', '--grid', '3x2', '--cores-per-node', '2', '--hosts', join(dir, 'hosts'), '--out', join(dir, 'plan')])).status).toBe(0);
+  expect((await cli(['plan', '--grid', '3x2', '--cores-per-node', '2', '--out', join(dir, 'placeholders')])).status).toBe(0);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('launch --plan', () => {
+  it('hands mpirun the plan hostfile and its rankfile, rank by rank (dry run)', async () => {
+    const result = await cli(['launch', '--plan', join(dir, 'plan'), '--dry-run', '--', './stencil']);
+    expect(result.status, result.err).toBe(0);
+    expect(result.out).toMatch(/^# mpirun --hostfile '<hostfile>' -np 6 --rankfile '<rankfile>' .*\.\/stencil$/m);
+    expect(result.out).toContain('alpha slots=2\nbeta slots=2\ngamma slots=2\n');
+    expect(result.out).toContain('rank 0=alpha slot=0\nrank 1=alpha slot=1\nrank 2=beta slot=0');
+  });
+
+  it.each([
+    [['--plan', 'PLAN', '--hosts', 'HOSTS'], 64, /HPCRUN_PLAN_AND_HOSTS/],
+    [['--plan', 'PLAN', '--np', '8'], 64, /--np 8 differs from the plan's 6 ranks/],
+    [['--plan', 'PLACEHOLDERS'], 64, /HPCRUN_PLAN_PLACEHOLDERS: the plan names placeholder hosts \(node0001…\)/],
+    [['--plan', 'MISSING'], 66, /HPCRUN_PLAN_MISSING: cannot read .*missing\/plan\.json/],
+  ])('refuses %j with status %i', async (args, status, message) => {
+    const paths: Record<string, string> = { PLAN: join(dir, 'plan'), HOSTS: join(dir, 'hosts'), PLACEHOLDERS: join(dir, 'placeholders'), MISSING: join(dir, 'missing') };
+    const result = await cli(['launch', ...args.map((arg) => paths[arg] ?? arg), '--dry-run', '--', './stencil']);
+    expect(result.status).toBe(status);
+    expect(result.err).toMatch(message);
+  });
+});
