@@ -133,6 +133,26 @@ describe('launch across the virtual cluster', () => {
   });
 });
 
+describe('launch --plan', () => {
+  it('runs every rank on the host the plan gave it', async () => {
+    const planDir = join(scratch, 'plan');
+    // A 2x3 grid on 2-core nodes: compact keeps grid columns together
+    // (ranks 0+3, 1+4, 2+5), which is not mpirun's block order.
+    const planned = await hpcrun(['plan', '--grid', '2x3', '--cores-per-node', '2', '--hosts', INVENTORY, '--out', planDir, '--json']);
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    const plan = JSON.parse(await readFile(join(planDir, 'plan.json'), 'utf8')) as { nodes: { host: string }[]; rankToNode: number[] };
+    const expected: Record<string, number[]> = {};
+    plan.rankToNode.forEach((node, rank) => (expected[plan.nodes[node]!.host] ??= []).push(rank));
+    expect(expected['hpcrun-n1']).not.toEqual([0, 1]);
+
+    for (const [on, extra] of [['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]] as const) {
+      const result = await finished(hpcrunOn(on, ['launch', ...extra, '--plan', planDir, '--', rankhost]));
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(ranksByHost(result.stdout)).toEqual(expected);
+    }
+  });
+});
+
 describe('testbed', () => {
   it('up is idempotent: a second up keeps the same sshd processes', async () => {
     const before = await Promise.all(NODES.map(sshdPidOf));
