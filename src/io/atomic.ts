@@ -1,17 +1,27 @@
-// Atomic file writes: write a temp file beside the target, then rename it
-// over the target, so a reader sees the old file or the new one, never half.
+// Atomic file replacement: write a temp file in the target's directory,
+// flush it to disk, then rename over the target. Readers see the old file or
+// the new one, never a half-written one; a failed write removes its temp file.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o644): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/** Temp files are dot-files named after the target, so a stray one is easy to spot. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export async function writeFileAtomic(target: string, contents: string | Uint8Array, mode = 0o644): Promise<void> {
+  const temp = tempPathFor(target);
   try {
-    await writeFile(temp, content, { mode });
-    await rename(temp, path);
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(contents);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

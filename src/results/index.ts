@@ -13,7 +13,7 @@ export {
   type StopPolicyMeta,
 } from './schema.js';
 export { rowsToCsv } from './csv.js';
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic } from '../io/atomic.js';
 export { defaultOutBase, resultPaths, type ResultPaths } from './paths.js';
 export { openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter } from './writer.js';
 export { parseResultSet, readResultSet } from './reader.js';

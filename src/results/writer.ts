@@ -6,7 +6,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HpcrunError } from '../errors.js';
-import { writeFileAtomic, tempPathFor } from './atomic.js';
+import { writeFileAtomic, tempPathFor } from '../io/atomic.js';
 import { rowsToCsv } from './csv.js';
 import { resultPaths, type ResultPaths } from './paths.js';
 import { SCHEMA_VERSION, type ResultMetadata, type ResultRow, type ResultSet } from './schema.js';
