@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { caught as errorOf } from '../helpers/cli.js';
 import { renderMatrix, slowLinks } from '../../src/core/bench/matrix.js';
 import { parseKinds, parseSizes, parseTargetCi, roundRobin, schedule } from '../../src/core/bench/spec.js';
-import { HpcrunError } from '../../src/errors.js';
-
-function errorOf(fn: () => unknown): HpcrunError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HpcrunError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('bench options', () => {
   it.each([

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Deps } from '../../src/deps.js';
+import { runCli } from '../helpers/cli.js';
 import { EXIT_CODES, HpcrunError, formatError } from '../../src/errors.js';
-
-function capture(argv: string[]): { deps: Deps; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const deps: Deps = {
-    argv: ['node', 'hpcrun', ...argv],
-    env: { HOME: '/nonexistent' },
-    stdout: { write: (chunk) => ((out += String(chunk)), true) },
-    stderr: { write: (chunk) => ((err += String(chunk)), true) },
-    cwd: process.cwd(),
-    now: () => new Date('2026-01-01T00:00:00Z'),
-    onSignal: () => () => undefined,
-  };
-  return { deps, out: () => out, err: () => err };
-}
 
 describe('exit codes', () => {
   it('are distinct per kind and stay clear of the common 0, 1 and 2', () => {
@@ -43,14 +27,14 @@ describe('the CLI maps failures to documented statuses', () => {
     [['testbed', 'up', '--nodes', '0'], 64, /--nodes "0" is not a positive whole number/],
     [['testbed', 'up', '--bandwidth', 'fast'], 64, /not a link rate/],
   ])('hpcrun %j exits %i', async (argv, status, message) => {
-    const io = capture(argv);
-    expect(await main(io.deps)).toBe(status);
-    expect(io.err()).toMatch(message);
+    const run = await runCli(argv, { env: { HOME: '/nonexistent' } });
+    expect(run.code).toBe(status);
+    expect(run.err).toMatch(message);
   });
 
   it('prints help with examples and exits 0', async () => {
-    const io = capture(['launch', '--help']);
-    expect(await main(io.deps)).toBe(0);
-    expect(io.out()).toMatch(/Examples:\n\s+hpcrun launch --hosts/);
+    const run = await runCli(['launch', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Examples:\n\s+hpcrun launch --hosts/);
   });
 });

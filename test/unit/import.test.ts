@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Deps } from '../../src/deps.js';
+import { runCli } from '../helpers/cli.js';
 import { readResultSet } from '../../src/results/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -17,19 +16,8 @@ afterEach(() => {
 });
 
 async function hpcrun(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const deps: Deps = {
-    argv: ['node', 'hpcrun', ...args],
-    env: {},
-    stdout: { write: (c) => ((stdout += String(c)), true) },
-    stderr: { write: (c) => ((stderr += String(c)), true) },
-    cwd: dir,
-    now: () => new Date('2025-03-04T10:12:31.000Z'),
-    onSignal: () => () => undefined,
-  };
-  const code = await main(deps);
-  return { code, stdout, stderr };
+  const run = await runCli(args, { cwd: dir, now: new Date('2025-03-04T10:12:31.000Z') });
+  return { code: run.code, stdout: run.out, stderr: run.err };
 }
 
 describe('hpcrun import', () => {

@@ -2,25 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Deps } from '../../src/deps.js';
+import { runCli } from '../helpers/cli.js';
 
 let dir: string;
 
 async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const deps: Deps = {
-    argv: ['node', 'hpcrun', ...argv],
-    env: { HOME: dir, PATH: process.env.PATH },
-    stdout: { write: (chunk) => ((out += String(chunk)), true) },
-    stderr: { write: (chunk) => ((err += String(chunk)), true) },
-    cwd: dir,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-    onSignal: () => () => undefined,
-  };
-  const status = await main(deps);
-  return { status, out, err };
+  const run = await runCli(argv, { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+  return { status: run.code, out: run.out, err: run.err };
 }
 
 beforeAll(async () => {

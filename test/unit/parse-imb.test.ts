@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HpcrunError } from '../../src/errors.js';
+import { caught } from '../helpers/cli.js';
 import { parseBenchmarkOutput, parseImb } from '../../src/core/parsers/index.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/imb/${name}`, import.meta.url)), 'utf8');
-
-function caught(fn: () => unknown): HpcrunError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HpcrunError) return error;
-    throw error;
-  }
-  throw new Error('expected an HpcrunError');
-}
 
 describe('IMB parser on the published formats', () => {
   const parsed = parseBenchmarkOutput(fixture('imb-2021.3-p2p.txt'), 'imb.txt');

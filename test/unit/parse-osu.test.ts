@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HpcrunError } from '../../src/errors.js';
+import { caught } from '../helpers/cli.js';
 import { parseBenchmarkOutput, parseOsu } from '../../src/core/parsers/index.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/osu/${name}`, import.meta.url)), 'utf8');
-
-function caught(fn: () => unknown): HpcrunError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HpcrunError) return error;
-    throw error;
-  }
-  throw new Error('expected an HpcrunError');
-}
 
 describe('OSU parser on the published formats', () => {
   it.each([

@@ -2,25 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Deps } from '../../src/deps.js';
+import { runCli } from '../helpers/cli.js';
 import { parseRankfile, recount } from '../fixtures/plan/helpers.js';
 
-async function hpcrun(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const deps: Deps = {
-    argv: ['node', 'hpcrun', ...args],
-    env: {},
-    stdout: { write: (c) => ((out += String(c)), true) },
-    stderr: { write: (c) => ((err += String(c)), true) },
-    cwd,
-    now: () => new Date(0),
-    onSignal: () => () => undefined,
-  };
-  const code = await main(deps);
-  return { code, out, err };
-}
+const hpcrun = (args: string[], cwd = process.cwd()) => runCli(args, { cwd });
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'hpcrun-plan-test-'));
 
