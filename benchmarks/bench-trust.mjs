@@ -5,10 +5,10 @@
 //      bw must be >= 90% of 125 MB/s and no sample may exceed 125 MB/s;
 //   2. latency: the 8-byte median agrees within 5% with a plain blocking
 //      ping-pong of 10,000 iterations by the same MPI on the same pair
-//      (alternating, --reps times, default 11; medians over repetitions compared);
+//      (alternating, --reps times, default 21; medians over repetitions compared);
 //   3. all pairs: 3 nodes give 3 pairs in 3 rounds, 4 nodes 6 pairs in 3 rounds.
 //
-//   npm run build && node benchmarks/bench-trust.mjs [--reps 11]
+//   npm run build && node benchmarks/bench-trust.mjs [--reps 21]
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureKernel } from '../dist/kernels/index.js';
 
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '11' } } });
+const { values } = parseArgs({ options: { reps: { type: 'string', default: '21' } } });
 const reps = Number(values.reps);
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const inventory = `${process.env.HPCRUN_TESTBED_DIR || '/run/hpcrun-testbed'}/hostfile`;
