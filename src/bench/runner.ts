@@ -49,6 +49,21 @@ export function rowsFromOutput(output: KernelOutput, a: string, b: string): Resu
   return rows;
 }
 
+/** A row that says a kind and size was not measured, and why (DESIGN §3.4: failures are data). */
+export function failedRow(kind: string, a: string, b: string, bytes: number, reason: string): ResultRow {
+  return {
+    kind, host_a: a, host_b: b, bytes, samples: null, median: null, p05: null, p95: null, p99: null,
+    ci95_low: null, ci95_high: null, unit: kind === 'latency' ? 'us' : 'MB/s', mean: null,
+    stop_reason: 'failed', outliers_removed: null, source: 'hpcrun', extra: { error: reason },
+  };
+}
+
+/** Failed rows for every kind and size of the spec that has no measured row. */
+export function missingRows(spec: Pick<BenchSpec, 'kinds' | 'sizes'>, measured: readonly ResultRow[], a: string, b: string, reason: string): ResultRow[] {
+  const have = new Set(measured.map((row) => `${row.kind}/${row.bytes}`));
+  return spec.kinds.flatMap((kind) => spec.sizes.filter((bytes) => !have.has(`${kind}/${bytes}`)).map((bytes) => failedRow(kind, a, b, bytes, reason)));
+}
+
 function parsePartial(stdout: string): KernelOutput | undefined {
   try {
     return parseKernelOutput(stdout);
@@ -84,6 +99,7 @@ export async function runPair(input: PairRunInput): Promise<PairRun> {
     else if (result.exitCode !== 0 || !output?.complete) {
       const tail = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
       failure = `mpirun ${result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}${tail ? `: ${tail}` : ''}`;
+      rows.push(...missingRows(spec, rows, a, b, failure));
     }
     return { a, b, rows, output, failure, durationMs: performance.now() - started };
   } finally {

@@ -126,7 +126,7 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   }
   const failures = results.filter((pair) => pair.failure);
   const set = failures.length ? await writer.abort(`${failures.length} pair run(s) failed`) : await writer.finish();
-  const latency = spec.kinds.includes('latency') ? rows.filter((row) => row.kind === 'latency' && row.bytes === spec.sizes[0]) : [];
+  const latency = rows.filter((row) => row.kind === 'latency' && row.bytes === spec.sizes[0] && row.median !== null);
   const links: PairLatency[] = latency.map((row) => ({ a: row.host_a ?? '', b: row.host_b ?? '', median: row.median ?? Number.NaN }));
   const slow = slowLinks(links);
   if (options.json) {

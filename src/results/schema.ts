@@ -7,7 +7,8 @@ import { inputError } from '../errors.js';
 export const SCHEMA_VERSION = 1;
 
 export type ResultUnit = 'us' | 'MB/s' | 'msg/s';
-export type RowStopReason = 'ci-target' | 'sample-cap' | 'time-cap' | 'imported';
+/** Why sampling stopped; 'failed' rows carry no figures, and their reason in extra.error. */
+export type RowStopReason = 'ci-target' | 'sample-cap' | 'time-cap' | 'imported' | 'failed';
 
 /** One row per kind, host pair, message size and unit. */
 export interface ResultRow {
