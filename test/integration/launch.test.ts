@@ -179,6 +179,18 @@ describe('testbed', () => {
     expect(await readFile(INVENTORY, 'utf8')).not.toMatch(/hpcrun-n4/);
   });
 
+  it('says clearly that it needs root, and the demo falls back to localhost', async () => {
+    const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${scratch}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
+    await execa('chmod', ['0777', scratch]);
+    const refused = await execa('setpriv', [...asNobody, process.execPath, join(ROOT, 'dist/bin.js'), 'testbed', 'up', '--nodes', '2'], { reject: false });
+    expect(refused.exitCode).toBe(69);
+    expect(refused.stderr).toMatch(/HPCRUN_TESTBED_NEEDS_ROOT: the virtual cluster needs root/);
+    const demo = await execa('setpriv', [...asNobody, process.execPath, join(ROOT, 'dist/bin.js'), 'demo'], { reject: false });
+    expect(demo.exitCode, demo.stderr).toBe(0);
+    expect(demo.stderr).toMatch(/no virtual cluster here .*running on localhost instead/);
+    expect(demo.stdout.match(/^rank \d of 2 on \S+$/gm)).toHaveLength(2);
+  });
+
   it('each node has its own hostname and no route leads there from the host', async () => {
     for (const node of NODES) {
       const result = await execa(process.execPath, [join(ROOT, 'dist/bin.js'), 'testbed', 'exec', '--on', node, '--', 'hostname'], { reject: false });
