@@ -158,7 +158,13 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
     const reports = all.filter((report) => hosts.includes(report.host));
     checkSameMpi(local ? [...all, local] : all);
     deps.stderr.write(summarise(reports, performance.now() - started));
-    const flavour = spec.plan?.flavour ?? options.mpi ?? reports[0]!.probe.mpi!.flavour;
+    const detected = reports[0]!.probe.mpi!;
+    if (spec.plan && spec.plan.flavour !== detected.flavour) {
+      throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `the plan was made for ${spec.plan.flavour}, but mpirun on the nodes is ${detected.flavour} ${detected.version}`, {
+        hint: `plan again with --mpi ${detected.flavour}, or put the ${spec.plan.flavour} launcher first on the nodes' PATH`,
+      });
+    }
+    const flavour = spec.plan?.flavour ?? options.mpi ?? detected.flavour;
     const files = jobFiles(spec, placementOf(spec, reports), flavour);
     const end = head
       ? await launchRemote(head, files, flavour, spec, deps)
