@@ -2,7 +2,6 @@
 // measurements (import). Pure.
 
 import { analyzeSamples, arithmeticMean, harmonicMean, type OutlierMode } from '../core/stats/index.js';
-import type { StopReason } from '../core/stats/index.js';
 import type { Measurement } from '../core/parsers/index.js';
 import type { ResultRow, ResultUnit, RowStopReason } from './schema.js';
 
