@@ -111,7 +111,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
   void status;
   program
     .command('import')
-    .description('Convert captured OSU Micro-Benchmarks / Intel MPI Benchmarks output into an hpcrun result set')
+    .description('convert captured OSU Micro-Benchmarks / Intel MPI Benchmarks output into an hpcrun result set')
     .argument('<FILE...>', 'files with osu_latency, osu_bw, osu_bibw, osu_mbw_mr or IMB-MPI1 output')
     .option('--out <PATH>', 'write PATH.csv and PATH.json (default: results/<date>-<name>)')
     .option('--name <NAME>', 'name recorded in the metadata and used in the default path', 'import')

@@ -152,7 +152,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
   void status;
   program
     .command('plan')
-    .description('Plan the placement of MPI ranks onto nodes and write hostfiles for every MPI')
+    .description('plan the placement of MPI ranks onto nodes and write hostfiles for every MPI')
     .argument('[job-file]', 'a JSON job file with the same fields as the flags (ranks, grid, machine, memPerRank, ...)')
     .option('--ranks <n>', 'number of ranks (without a grid: no halo pattern, compact = block)')
     .option('--grid <AxB[xC]>', 'Cartesian process grid, row-major (last dimension fastest)')

@@ -96,7 +96,7 @@ export async function runExec(options: { on: string }, argv: string[], deps: Dep
 }
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  const testbed = new Command('testbed').enablePositionalOptions().description('A local virtual cluster: one network namespace, hostname and sshd per node');
+  const testbed = new Command('testbed').enablePositionalOptions().description('a local virtual cluster: one network namespace, hostname and sshd per node');
   testbed.addHelpText(
     'after',
     `
