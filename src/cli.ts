@@ -57,9 +57,9 @@ export async function main(deps: Deps): Promise<number> {
 export function reportError(error: unknown, deps: Pick<Deps, 'stderr'>): number {
   if (error instanceof CommanderError) {
     // Help and version output are not errors.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-      return 0;
-    }
+    // Asked-for help and version are not errors; help shown because a
+    // subcommand is missing (`hpcrun`, `hpcrun testbed`) is a usage error.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
     // Commander already printed its message; map to our usage status.
     return EXIT_CODES.usage;
   }

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'internal' // a bug in hpcrun
   | 'benchmark' // some benchmark runs failed; the rest were kept
   | 'output' // an output path cannot be written
+  | 'remote' // the connection to a node was lost while the job ran
   | 'timeout' // the job ran past --timeout
   | 'interrupted'; // SIGINT/SIGTERM stopped the command
 
@@ -25,6 +26,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   internal: 70,
   benchmark: 71,
   output: 73,
+  remote: 76,
   timeout: 124,
   interrupted: 130,
 };

@@ -9,8 +9,8 @@ import { slowLinks, renderMatrix, type PairLatency } from '../core/bench/matrix.
 import { type BenchSpec, type PairMode, parseKinds, parseSizes, parseTargetCi, schedule } from '../core/bench/spec.js';
 import { requirePositiveInt } from '../core/units.js';
 import { resolveSshSettings } from '../exec/ssh.js';
-import { ensureKernel } from '../kernels/index.js';
-import { closeAll, preflight } from '../providers/preflight.js';
+import { ensureKernel, kernelArgs } from '../kernels/index.js';
+import { checkSameMpi, closeAll, preflight, probeHere } from '../providers/preflight.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
 import { baseMetadata, defaultOutBase, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
@@ -37,7 +37,7 @@ export function toSpec(options: BenchOptions): BenchSpec {
   if (options.pairs !== 'first' && options.pairs !== 'all') {
     throw new HpcrunError('usage', 'HPCRUN_BENCH_PAIRS', `--pairs ${JSON.stringify(options.pairs)} is not first or all`, { hint: '--pairs first measures the first two hosts; --pairs all measures every pair' });
   }
-  return {
+  const spec: BenchSpec = {
     kinds: parseKinds(options.kind),
     sizes: parseSizes(options.sizes),
     pairs: options.pairs as PairMode,
@@ -45,6 +45,9 @@ export function toSpec(options: BenchOptions): BenchSpec {
     targetCi: parseTargetCi(options.targetCi),
     maxSamples: options.maxSamples === undefined ? undefined : requirePositiveInt(options.maxSamples, '--max-samples'),
   };
+  // The kernel's own limits (sizes per kind, sample caps), checked before any host is contacted.
+  kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
+  return spec;
 }
 
 const fmt = (value: number | null): string => (value === null ? '-' : value >= 100 ? value.toFixed(0) : value.toFixed(2));
@@ -75,9 +78,18 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   const controller = new AbortController();
   const removeHandler = deps.onSignal((signal) => controller.abort(signal));
   try {
-    const [{ reports }, kernel] = await Promise.all([preflight(hosts, settings, connections), ensureKernel({ env: deps.env })]);
+    const [checked, built, local] = await Promise.allSettled([preflight(hosts, settings, connections), ensureKernel({ env: deps.env }), probeHere(deps.env)]);
     closeAll(connections);
+    for (const outcome of [checked, built, local]) if (outcome.status === 'rejected') throw outcome.reason;
+    const reports = (checked as PromiseFulfilledResult<Awaited<ReturnType<typeof preflight>>>).value.reports;
+    const kernel = (built as PromiseFulfilledResult<Awaited<ReturnType<typeof ensureKernel>>>).value;
+    checkSameMpi([...reports, (local as PromiseFulfilledResult<Awaited<ReturnType<typeof probeHere>>>).value]);
     const probe = reports[0]!.probe;
+    if (probe.mpi?.flavour !== 'openmpi') {
+      throw new HpcrunError('environment', 'HPCRUN_BENCH_MPI', `bench drives Open MPI's mpirun, but the nodes run ${probe.mpi?.flavour} ${probe.mpi?.version}`, {
+        hint: 'run bench where Open MPI is the MPI on the PATH; MPICH and Intel MPI support is not built yet',
+      });
+    }
     writer = await openIncrementalWriter(paths, baseMetadata({
       name: paths.base.split('/').pop() ?? 'bench',
       command: 'bench',
@@ -100,7 +112,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
     for (const [index, round] of rounds.entries()) {
       if (controller.signal.aborted) break;
       if (progress) deps.stderr.write(`round ${index + 1}/${rounds.length}: ${round.map(([a, b]) => `${a}↔${b}`).join(', ')} (${results.length}/${total} pairs done)\n`);
-      const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernel.path, spec, sshArgs: mpirunSshArgs(options, settings, deps.env), env: deps.env, cancel: controller.signal })));
+      const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernel.path, spec, sshArgs: mpirunSshArgs(options, deps.env, false), env: deps.env, cancel: controller.signal })));
       for (const pair of done) {
         results.push(pair);
         if (!timerSet && pair.output) {

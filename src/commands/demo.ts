@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
-import { HpcrunError, isHpcrunError } from '../errors.js';
+import { isHpcrunError } from '../errors.js';
 import { ensureKernel } from '../kernels/index.js';
 import { runLocalJob, statusOf } from '../exec/job.js';
 import { stateDir, testbedPaths } from '../testbed/layout.js';
@@ -27,18 +27,22 @@ async function buildProgram(deps: Deps): Promise<string> {
 async function onTestbed(program: string, deps: Deps): Promise<number> {
   const dir = stateDir(deps.env);
   const isRoot = process.getuid?.() === 0;
+  // Ctrl-C must not skip the teardown: the job gets the signal, and we wait.
+  let child: ReturnType<typeof execa> | undefined;
+  const removeHandler = deps.onSignal((signal) => child?.kill(signal));
   deps.stderr.write(`demo: bringing up a ${NODES}-node virtual cluster\n`);
-  await up({ nodes: NODES, dir });
   try {
+    await up({ nodes: NODES, dir });
     const launch = [process.execPath, HPCRUN_BIN, 'launch', '--hosts', testbedPaths(dir).inventory, '--np', String(NODES * RANKS_PER_NODE), '--ppn', String(RANKS_PER_NODE), '--timeout', '2m', '--', program];
     deps.stderr.write(`demo: on the head node hpcrun-n1: hpcrun launch --hosts ${testbedPaths(dir).inventory} --np ${NODES * RANKS_PER_NODE} --ppn ${RANKS_PER_NODE} -- rankhost\n`);
     const [file, ...args] = await commandOn('hpcrun-n1', launch, dir, isRoot);
-    const child = execa(file as string, args, { reject: false, buffer: false, stdin: 'ignore' });
+    child = execa(file as string, args, { reject: false, buffer: false, stdin: 'ignore' });
     child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
     const result = await child;
     return statusOf({ exitCode: result.exitCode, signal: result.signal });
   } finally {
+    removeHandler();
     deps.stderr.write('demo: tearing the virtual cluster down\n');
     await down(dir);
   }
@@ -62,9 +66,7 @@ export async function run(options: { local?: boolean }, deps: Deps): Promise<num
       deps.stderr.write(`demo: no virtual cluster here (${error.message}); running on localhost instead\n`);
     }
   }
-  const status = await onLocalhost(program, deps);
-  if (status !== 0) throw new HpcrunError('internal', 'HPCRUN_DEMO_FAILED', `the demo program failed with status ${status}`);
-  return status;
+  return onLocalhost(program, deps);
 }
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {

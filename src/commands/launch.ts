@@ -2,22 +2,20 @@
 // head node, and pass on the program's exit status.
 
 import { Command, Option } from 'commander';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
-import { type InventoryHost, parseInventory } from '../core/inventory.js';
-import { type Placement, blockPlacement, launcherArgv, machinefile, placementHostfile } from '../core/launch.js';
-import { type MpiFlavour, PROBE_SCRIPT, parseProbe } from '../core/probe.js';
-import { requireDuration, requirePositiveInt } from '../core/units.js';
-import { type JobEnd, runLocalJob, runRemoteJob, statusOf } from '../exec/job.js';
+import { type InventoryHost, parseInventory, requireHostName } from '../core/inventory.js';
+import { type JobDescription, type Placement, blockJob, blockPlacement, placeJob, planJob } from '../core/launch.js';
+import type { MpiFlavour, MpiInfo } from '../core/probe.js';
+import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
+import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
-import { runCommand } from '../exec/run.js';
-import { type Connection, type SshSettings, connect, exec, resolveSshSettings } from '../exec/ssh.js';
-import { type NodeReport, checkSameMpi, closeAll, preflight } from '../providers/preflight.js';
+import { type Connection, connect, resolveSshSettings } from '../exec/ssh.js';
+import { type NodeReport, checkSameMpi, closeAll, preflight, probeHere } from '../providers/preflight.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
+import { runJobHere, runJobOnHead } from '../providers/job-run.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -43,12 +41,6 @@ export interface LaunchSpec {
   program: string[];
   /** Set with --plan: the plan's own hostfile and rankfile fix every rank's host. */
   plan: PlanLaunch | undefined;
-}
-
-/** The files handed to the launcher, by content; written to a temp folder or uploaded. */
-interface JobFiles {
-  hostfile: string;
-  rankfile?: string;
 }
 
 export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
@@ -94,35 +86,30 @@ export function capacityOf(inventory: readonly InventoryHost[], reports: readonl
   });
 }
 
-/** ssh arguments for mpirun's own daemon launch, so it trusts and authenticates as preflight did. */
-export function mpirunSshArgs(options: LaunchOptions, settings: SshSettings, env: Deps['env']): string[] {
+/**
+ * ssh arguments for mpirun's own daemon launch, so that it trusts and
+ * authenticates as preflight did. On a head node only the policy travels:
+ * key and known_hosts paths are this machine's.
+ */
+export function mpirunSshArgs(options: LaunchOptions, env: Deps['env'], onHead: boolean): string[] {
   const args: string[] = [];
   const identity = options.identity ?? env.HPCRUN_SSH_IDENTITY;
-  if (identity) args.push('-i', identity);
-  if (options.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS) args.push('-o', `UserKnownHostsFile=${settings.knownHostsFile}`);
+  const knownHosts = options.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
+  if (identity && !onHead) args.push('-i', identity);
+  if (knownHosts && !onHead) args.push('-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null');
   args.push('-o', `StrictHostKeyChecking=${options.acceptNewHostKeys ? 'accept-new' : 'yes'}`, '-o', 'BatchMode=yes');
   if (options.user) args.push('-l', options.user);
   if (options.port) args.push('-p', options.port);
   return args;
 }
 
-function passThroughEnv(env: Deps['env']): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('OMPI_') && entry[1] !== undefined));
-}
-
-function jobFiles(spec: LaunchSpec, placement: Placement, flavour: MpiFlavour): JobFiles {
-  if (spec.plan) return { hostfile: spec.plan.hostfile, rankfile: spec.plan.rankfile };
-  return { hostfile: flavour === 'openmpi' ? placementHostfile(placement) : machinefile(placement) };
+function describeJob(spec: LaunchSpec, placement: Placement, flavour: MpiFlavour, sshArgs: string[]): JobDescription {
+  return spec.plan ? planJob(spec.plan, sshArgs, spec.program) : blockJob(placement, flavour, sshArgs, spec.program);
 }
 
 function placementOf(spec: LaunchSpec, reports: readonly NodeReport[] | undefined): Placement {
   if (spec.plan) return { np: spec.np, hosts: spec.plan.nodes.map((node) => ({ name: node.host, ranks: node.ranks })) };
   return blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
-}
-
-async function localMpi(deps: Deps): Promise<NodeReport> {
-  const result = await runCommand(['sh', '-c', PROBE_SCRIPT], { env: deps.env, extendEnv: false });
-  return { host: 'localhost (where mpirun runs)', probe: parseProbe(result.stdout, 'localhost') };
 }
 
 function summarise(reports: readonly NodeReport[], ms: number): string {
@@ -132,17 +119,32 @@ function summarise(reports: readonly NodeReport[], ms: number): string {
   return `preflight: ${reports.length} host(s) ok in ${(ms / 1000).toFixed(1)} s: ${mpi?.flavour} ${mpi?.version}, ${cores} physical cores, ≥ ${mem.toFixed(1)} GiB free each\n`;
 }
 
+function printDryRun(job: JobDescription, head: string | undefined, deps: Deps): void {
+  const { argv, env } = placeJob(job, '<job-dir>');
+  const envWords = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  const files = Object.entries(job.files).map(([name, content]) => `# <job-dir>/${name}:\n${content}`).join('');
+  deps.stdout.write(`# ${head ? `on ${head}: ` : ''}${shellJoin([...(envWords.length ? ['env', ...envWords] : []), ...argv])}\n${files}`);
+}
+
+/** The MPI the nodes run must be the one asked for (by --mpi or by the plan). */
+function checkFlavour(wanted: MpiFlavour | undefined, detected: MpiInfo, source: string): void {
+  if (wanted && wanted !== detected.flavour) {
+    throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `${source} ${wanted}, but mpirun on the nodes is ${detected.flavour} ${detected.version}`, {
+      hint: `use ${detected.flavour} (plan again with --mpi ${detected.flavour}), or put the ${wanted} launcher first on the nodes' PATH`,
+    });
+  }
+}
+
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
   const spec = await toSpec(options, program);
-  const port = options.port === undefined ? undefined : requirePositiveInt(options.port, '--port');
-  const settings = await resolveSshSettings({ ...options, port, env: deps.env });
+  const port = options.port === undefined ? undefined : requirePort(options.port);
+  if (options.head) requireHostName(options.head, '--head');
   if (options.dryRun) {
     const flavour = spec.plan?.flavour ?? options.mpi ?? 'openmpi';
-    const files = jobFiles(spec, placementOf(spec, undefined), flavour);
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: '<hostfile>', rankfilePath: files.rankfile === undefined ? undefined : '<rankfile>', sshArgs: options.head ? [] : mpirunSshArgs(options, settings, deps.env), program: spec.program });
-    deps.stdout.write(`# ${options.head ? `on ${options.head}: ` : ''}${shellJoin(argv)}\n# <hostfile>:\n${files.hostfile}${files.rankfile === undefined ? '' : `# <rankfile>:\n${files.rankfile}`}`);
+    printDryRun(describeJob(spec, placementOf(spec, undefined), flavour, mpirunSshArgs(options, deps.env, Boolean(options.head))), options.head, deps);
     return 0;
   }
+  const settings = await resolveSshSettings({ ...options, port, env: deps.env });
   const connections = new Map<string, Connection>();
   try {
     const started = performance.now();
@@ -154,55 +156,21 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
     }
     // Where mpirun will run must have the nodes' MPI too: the head node, or this machine.
     const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-    const [{ reports: all }, local] = await Promise.all([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : localMpi(deps)]);
+    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : probeHere(deps.env)]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (local.status === 'rejected') throw local.reason;
+    const all = checked.value.reports;
     const reports = all.filter((report) => hosts.includes(report.host));
-    checkSameMpi(local ? [...all, local] : all);
+    checkSameMpi(local.value ? [...all, local.value] : all);
     deps.stderr.write(summarise(reports, performance.now() - started));
     const detected = reports[0]!.probe.mpi!;
-    if (spec.plan && spec.plan.flavour !== detected.flavour) {
-      throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `the plan was made for ${spec.plan.flavour}, but mpirun on the nodes is ${detected.flavour} ${detected.version}`, {
-        hint: `plan again with --mpi ${detected.flavour}, or put the ${spec.plan.flavour} launcher first on the nodes' PATH`,
-      });
-    }
-    const flavour = spec.plan?.flavour ?? options.mpi ?? detected.flavour;
-    const files = jobFiles(spec, placementOf(spec, reports), flavour);
-    const end = head
-      ? await launchRemote(head, files, flavour, spec, deps)
-      : await launchLocal(files, flavour, spec, mpirunSshArgs(options, settings, deps.env), deps);
+    checkFlavour(spec.plan?.flavour, detected, 'the plan was made for');
+    checkFlavour(options.mpi, detected, '--mpi asks for');
+    const job = describeJob(spec, placementOf(spec, reports), detected.flavour, mpirunSshArgs(options, deps.env, Boolean(head)));
+    const end = head ? await runJobOnHead(head, job, spec.timeoutMs, deps) : await runJobHere(job, spec.timeoutMs, deps);
     return finish(end, spec, deps);
   } finally {
     closeAll(connections);
-  }
-}
-
-async function launchLocal(files: JobFiles, flavour: MpiFlavour, spec: LaunchSpec, sshArgs: string[], deps: Deps): Promise<JobEnd> {
-  const dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-'));
-  try {
-    const hostfilePath = join(dir, 'hostfile');
-    await writeFile(hostfilePath, files.hostfile);
-    const rankfilePath = files.rankfile === undefined ? undefined : join(dir, 'rankfile');
-    if (rankfilePath) await writeFile(rankfilePath, files.rankfile as string);
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath, rankfilePath, sshArgs, program: spec.program });
-    return await runLocalJob({ argv, env: deps.env, timeoutMs: spec.timeoutMs }, deps);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function launchRemote(head: Connection, files: JobFiles, flavour: MpiFlavour, spec: LaunchSpec, deps: Deps): Promise<JobEnd> {
-  const made = await exec(head.client, shellJoin(['sh', '-c', 'umask 077 && mktemp -d "${TMPDIR:-/tmp}/hpcrun-launch.XXXXXX"']));
-  const dir = made.stdout.trim();
-  if (made.exitCode !== 0 || !/^\/[^\n]+$/.test(dir)) {
-    throw new HpcrunError('preflight', 'HPCRUN_HEAD_TMP', `cannot create a temporary folder on the head node: ${made.stderr.trim() || dir}`, { hint: 'check that the head node has a writable /tmp or TMPDIR' });
-  }
-  try {
-    const upload = (name: string, content: string) => exec(head.client, shellJoin(['sh', '-c', 'cat > "$1"', 'sh', `${dir}/${name}`]), { stdin: content });
-    await upload('hostfile', files.hostfile);
-    if (files.rankfile !== undefined) await upload('rankfile', files.rankfile);
-    const argv = launcherArgv({ flavour, np: spec.np, hostfilePath: `${dir}/hostfile`, rankfilePath: files.rankfile === undefined ? undefined : `${dir}/rankfile`, program: spec.program });
-    return await runRemoteJob({ client: head.client, argv, env: passThroughEnv(deps.env), timeoutMs: spec.timeoutMs }, deps);
-  } finally {
-    await exec(head.client, shellJoin(['rm', '-rf', '--', dir])).catch(() => undefined);
   }
 }
 

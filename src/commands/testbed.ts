@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { execa } from 'execa';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
-import { HpcrunError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { statusOf } from '../exec/job.js';
 import { requirePositiveInt } from '../core/units.js';
 import { FABRIC_ADDRESS, SUBNET } from '../testbed/layout.js';
 import { checkCanHost, commandOn, down, status, up } from '../testbed/netns.js';
@@ -88,8 +89,8 @@ export async function runExec(options: { on: string }, argv: string[], deps: Dep
   const removeHandler = deps.onSignal((signal) => child.kill(signal));
   try {
     const result = await child;
-    if (result.signal) throw new HpcrunError('interrupted', 'HPCRUN_EXEC_SIGNALLED', `the command was killed by ${result.signal}`);
-    status.code = result.exitCode ?? 1;
+    if (result.signal) deps.stderr.write(`hpcrun: the command was killed by ${result.signal}\n`);
+    status.code = statusOf({ exitCode: result.exitCode, signal: result.signal });
   } finally {
     removeHandler();
   }

@@ -19,6 +19,14 @@ export interface InventoryHost {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+
+/** Throws a usage error unless `name` is a plain host name or IPv4 address (no wildcards, commas or spaces). */
+export function requireHostName(name: string, where: string): string {
+  if (!HOSTNAME.test(name)) {
+    throw inputError('HPCRUN_BAD_HOST', `${where}: ${JSON.stringify(name)} is not a host name`, 'give a host name or address such as node01 or 10.0.0.5');
+  }
+  return name;
+}
 const SLOT_KEYS = new Set(['slots', 'count', 'cpu']);
 const MAX_KEYS = new Set(['max_slots', 'max-slots']);
 

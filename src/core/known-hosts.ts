@@ -93,6 +93,9 @@ export function fingerprint(keyBase64: string): string {
 
 /** Reads the key type out of an SSH public key blob (string length + name). */
 export function keyTypeOf(blob: Buffer): string {
+  // The blob comes from the server: a short or malformed one must not crash us.
+  if (blob.length < 4) return 'invalid';
   const length = blob.readUInt32BE(0);
+  if (length > blob.length - 4 || length > 64) return 'invalid';
   return blob.subarray(4, 4 + length).toString('ascii');
 }

@@ -58,6 +58,18 @@ export interface LauncherInput {
   program: readonly string[];
 }
 
+/** Open MPI's `--mca plm_rsh_args`, which it splits on spaces: a word with a space is refused. */
+export function sshMcaArgs(sshArgs: readonly string[]): string[] {
+  if (sshArgs.length === 0) return [];
+  const spaced = sshArgs.find((arg) => /\s/.test(arg));
+  if (spaced) {
+    throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its ssh arguments on spaces, so ${JSON.stringify(spaced)} cannot be passed`, {
+      hint: 'move the identity or known_hosts file to a path without spaces',
+    });
+  }
+  return ['--mca', 'plm_rsh_args', sshArgs.join(' ')];
+}
+
 /** The exact mpirun/mpiexec argv for the flavour. */
 export function launcherArgv(input: LauncherInput): string[] {
   const { flavour, np, hostfilePath, program } = input;
@@ -65,15 +77,7 @@ export function launcherArgv(input: LauncherInput): string[] {
     const argv = ['mpirun', '--hostfile', hostfilePath, '-np', String(np)];
     if (input.rankfilePath) argv.push('--rankfile', input.rankfilePath);
     else argv.push('--map-by', 'slot');
-    if (input.sshArgs && input.sshArgs.length > 0) {
-      const spaced = input.sshArgs.find((arg) => /\s/.test(arg));
-      if (spaced) {
-        throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its ssh arguments on spaces, so ${JSON.stringify(spaced)} cannot be passed`, {
-          hint: 'move the identity or known_hosts file to a path without spaces',
-        });
-      }
-      argv.push('--mca', 'plm_rsh_args', input.sshArgs.join(' '));
-    }
+    argv.push(...sshMcaArgs(input.sshArgs ?? []));
     return [...argv, ...program];
   }
   // MPICH and Intel MPI use the Hydra launcher: a machinefile of host:count.
@@ -83,4 +87,35 @@ export function launcherArgv(input: LauncherInput): string[] {
 /** Hydra machinefile (MPICH, Intel MPI): `host:count`, in rank order. */
 export function machinefile(placement: Placement): string {
   return placement.hosts.map((host) => `${host.name}:${host.ranks}\n`).join('');
+}
+
+/** Stands for the folder that holds a job's files, here or on the head node. */
+export const JOB_DIR = '{JOB_DIR}';
+
+/** What the launcher needs: argv and env naming files in JOB_DIR, and those files' contents. */
+export interface JobDescription {
+  argv: string[];
+  env: Record<string, string>;
+  files: Record<string, string>;
+}
+
+/** Block placement: one hostfile (Open MPI) or machinefile (Hydra) and the flavour's argv. */
+export function blockJob(placement: Placement, flavour: MpiFlavour, sshArgs: readonly string[], program: readonly string[]): JobDescription {
+  const hostfile = flavour === 'openmpi' ? placementHostfile(placement) : machinefile(placement);
+  return { argv: launcherArgv({ flavour, np: placement.np, hostfilePath: `${JOB_DIR}/hostfile`, sshArgs, program }), env: {}, files: { hostfile } };
+}
+
+/** A plan's own launcher argv and environment, with Open MPI's ssh arguments added. */
+export function planJob(plan: { flavour: MpiFlavour; argv: readonly string[]; env: Readonly<Record<string, string>>; files: Readonly<Record<string, string>> }, sshArgs: readonly string[], program: readonly string[]): JobDescription {
+  const inDir = (word: string) => word.split('{PLAN_DIR}').join(JOB_DIR);
+  const argv = plan.argv.map(inDir);
+  if (plan.flavour === 'openmpi') argv.push(...sshMcaArgs(sshArgs));
+  const env = Object.fromEntries(Object.entries(plan.env).map(([key, value]) => [key, inDir(value)]));
+  return { argv: [...argv, ...program], env, files: { ...plan.files } };
+}
+
+/** Replaces JOB_DIR in argv and env with the real folder. */
+export function placeJob(job: JobDescription, dir: string): { argv: string[]; env: Record<string, string> } {
+  const at = (word: string) => word.split(JOB_DIR).join(dir);
+  return { argv: job.argv.map(at), env: Object.fromEntries(Object.entries(job.env).map(([key, value]) => [key, at(value)])) };
 }

@@ -85,6 +85,13 @@ export function requirePositiveInt(text: string, option: string): number {
   return Number(text);
 }
 
+/** Parses a TCP port, 1 to 65535. */
+export function requirePort(text: string): number {
+  const port = requirePositiveInt(text, '--port');
+  if (port > 65535) throw usageError('HPCRUN_BAD_PORT', `--port ${port} is not a TCP port`, 'give a port from 1 to 65535, for example --port 2222');
+  return port;
+}
+
 /** Formats bytes with a binary unit, for messages: 1536 -> "1.5 KiB". */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

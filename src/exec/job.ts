@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { constants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
 import type { Deps } from '../deps.js';
+import { HpcrunError } from '../errors.js';
 import { shellJoin } from './quote.js';
 import { type SshClient, exec } from './ssh.js';
 
@@ -45,16 +46,30 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 10_000,
     buffer: false,
+    // Its own process group: a terminal's Ctrl-C reaches only hpcrun, which
+    // forwards it once (Open MPI reads a second SIGINT as "abort at once").
+    detached: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
   child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
   let interruptedBy: NodeJS.Signals | undefined;
+  const lastSent = new Map<NodeJS.Signals, number>();
   const removeHandler = deps.onSignal((signal) => {
     interruptedBy = signal;
+    // One Ctrl-C can arrive twice (the terminal and a wrapper such as
+    // `hpcrun testbed exec` both deliver it): pass each signal on once per 3 s.
+    const now = Date.now();
+    if (now - (lastSent.get(signal) ?? 0) < 3_000) return;
+    lastSent.set(signal, now);
     child.kill(signal);
   });
   try {
     const result = await child;
+    if (result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled) {
+      throw new HpcrunError('environment', 'HPCRUN_NO_LAUNCHER', `cannot start ${file}: ${result.code ?? result.shortMessage}`, {
+        hint: `install the MPI launcher on this machine (Debian: apt-get install openmpi-bin) or run with --head on a node that has it`,
+      });
+    }
     return {
       exitCode: result.exitCode,
       signal: result.signal,
@@ -137,6 +152,11 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
         channel = opened;
       },
     });
+    if (result.exitCode === undefined && result.signal === undefined && !interruptedBy && !timedOut) {
+      throw new HpcrunError('remote', 'HPCRUN_CONNECTION_LOST', 'the connection to the head node was lost while the job ran; its state is unknown', {
+        hint: 'log in to the head node and check for leftover mpirun processes (the job is sent TERM when the session ends)',
+      });
+    }
     return { exitCode: result.exitCode, signal: result.signal, timedOut, interruptedBy, durationMs: performance.now() - started };
   } finally {
     removeHandler();

@@ -75,7 +75,10 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
     keys.push({ path, key: Buffer.from(text) });
   }
   const knownHostsFile = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS ?? join(home, '.ssh', 'known_hosts');
-  const files = input.knownHosts ? [input.knownHosts] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
+  // A file named by --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) is the only one
+  // trusted; mpirun's ssh is told the same (GlobalKnownHostsFile=/dev/null).
+  const named = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS;
+  const files = named ? [named] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
   const knownHosts = (await Promise.all(files.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
   return {
     user: input.user ?? input.env.USER ?? userInfo().username,
@@ -111,18 +114,30 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
  * reached and verified with this machine's own keys and known_hosts.
  */
 export async function connect(host: string, settings: SshSettings, via?: SshClient): Promise<Connection> {
-  const sock = via ? await tunnel(via, host, settings.port) : undefined;
+  const sock = via ? await tunnel(via, host, settings.port, settings.connectTimeoutMs) : undefined;
   return connectOn(host, settings, sock);
 }
 
-function tunnel(via: SshClient, host: string, port: number): Promise<ClientChannel> {
+function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
+  const unreachable = (why: string) =>
+    new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `${host}: the head node cannot reach port ${port}: ${why}`, {
+      hint: `check that ${host} is up and reachable from the head node, or remove it from the inventory`,
+    });
   return new Promise((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      reject(unreachable(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     via.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-      if (error) {
-        reject(new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `${host}: the head node cannot reach port ${port}: ${error.message}`, {
-          hint: `check that ${host} is up and reachable from the head node, or remove it from the inventory`,
-        }));
-      } else resolve(stream);
+      clearTimeout(timer);
+      if (done) {
+        stream?.close();
+        return;
+      }
+      done = true;
+      if (error) reject(unreachable(error.message));
+      else resolve(stream);
     });
   });
 }
@@ -169,7 +184,10 @@ function connectOn(host: string, settings: SshSettings, sock: ClientChannel | un
       settled = true;
       resolve({ client, newKnownHostsLine });
     });
-    client.once('error', (error: Error & { code?: string; level?: string }) => {
+    client.on('error', (error: Error & { code?: string; level?: string }) => {
+      // After login an error means the connection was lost; the running exec
+      // ends with its channel, and the caller reports the missing exit status.
+      if (settled) return;
       if (verdict) return fail(hostKeyError(host, verdict, settings.knownHostsFile));
       if (error.level === 'client-authentication') {
         return fail(
@@ -219,6 +237,8 @@ export interface ExecResult {
 
 export interface ExecOptions {
   stdin?: string;
+  /** Gives up on the command after this long (the channel is closed). */
+  timeoutMs?: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Receives the channel so that the caller can write to the command's stdin. */
@@ -246,7 +266,16 @@ export function exec(client: SshClient, command: string, options: ExecOptions = 
         exitCode = code ?? undefined;
         signal = signalName ? `SIG${signalName}` : undefined;
       });
-      channel.on('close', () => resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            signal = 'TIMEOUT';
+            channel.close();
+          }, options.timeoutMs)
+        : undefined;
+      channel.on('close', () => {
+        if (timer) clearTimeout(timer);
+        resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      });
       if (options.stdin !== undefined) channel.end(options.stdin);
       else if (!options.keepStdinOpen) channel.end();
     });

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { HpcrunError, isHpcrunError } from '../errors.js';
 import { PROBE_SCRIPT, type ProbeResult, parseProbe } from '../core/probe.js';
 import { shellJoin } from '../exec/quote.js';
+import { runCommand } from '../exec/run.js';
 import { type Connection, type SshClient, type SshSettings, connect, exec } from '../exec/ssh.js';
 
 export interface NodeReport {
@@ -19,12 +20,19 @@ export interface PreflightResult {
   connections: Map<string, Connection>;
 }
 
+const PROBE_TIMEOUT_MS = 20_000;
+
 export const probeCommand = (): string => shellJoin(['sh', '-c', PROBE_SCRIPT]);
 
 async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via?: SshClient): Promise<NodeReport> {
   const connection = connections.get(host) ?? (await connect(host, settings, via));
   connections.set(host, connection);
-  const result = await exec(connection.client, probeCommand());
+  const result = await exec(connection.client, probeCommand(), { timeoutMs: PROBE_TIMEOUT_MS });
+  if (result.signal === 'TIMEOUT') {
+    throw new HpcrunError('preflight', 'HPCRUN_PROBE_TIMEOUT', `${host}: the preflight probe did not answer within ${PROBE_TIMEOUT_MS / 1000} s`, {
+      hint: `log in to ${host} and check that \`mpirun --version\` and \`lscpu\` return promptly`,
+    });
+  }
   if (result.exitCode !== 0) {
     throw new HpcrunError('preflight', 'HPCRUN_PROBE_FAILED', `${host}: the preflight probe ${result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}: ${result.stderr.trim()}`);
   }
@@ -53,8 +61,14 @@ export async function preflight(hosts: readonly string[], settings: SshSettings,
 async function recordNewHostKeys(connections: readonly Connection[], settings: SshSettings): Promise<void> {
   const lines = connections.flatMap((connection) => (connection.newKnownHostsLine ? [connection.newKnownHostsLine] : []));
   if (lines.length === 0) return;
-  await mkdir(dirname(settings.knownHostsFile), { recursive: true, mode: 0o700 });
-  await appendFile(settings.knownHostsFile, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+  try {
+    await mkdir(dirname(settings.knownHostsFile), { recursive: true, mode: 0o700 });
+    await appendFile(settings.knownHostsFile, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+  } catch (error) {
+    throw new HpcrunError('output', 'HPCRUN_KNOWN_HOSTS_UNWRITABLE', `cannot record the new host keys in ${settings.knownHostsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      hint: 'make the file writable, or name a writable one with --known-hosts',
+    });
+  }
   for (const connection of connections) connection.newKnownHostsLine = undefined;
 }
 
@@ -78,6 +92,12 @@ export function checkSameMpi(reports: readonly NodeReport[]): void {
       hint: 'install one MPI version on every node, or remove the odd hosts from the inventory',
     });
   }
+}
+
+/** The same probe on this machine, where mpirun will run. */
+export async function probeHere(env: Readonly<Record<string, string | undefined>>): Promise<NodeReport> {
+  const result = await runCommand(['sh', '-c', PROBE_SCRIPT], { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
+  return { host: 'localhost (where mpirun runs)', probe: parseProbe(result.stdout, 'localhost') };
 }
 
 export function closeAll(connections: Map<string, Connection>): void {

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { HpcrunError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { checkOwnedDir } from '../io/owned-dir.js';
 import { runChecked, runCommand } from '../exec/run.js';
 import {
   BRIDGE,
@@ -29,6 +30,8 @@ import {
 } from './layout.js';
 
 const SSHD = '/usr/sbin/sshd';
+/** Everything `up` writes into the state folder; `down` removes nothing else. */
+const STATE_ENTRIES = new Set(['id_ed25519', 'id_ed25519.pub', 'authorized_keys', 'known_hosts', 'hostfile', 'env', 'state.json', 'nodes']);
 const NETNS_ETC = '/etc/netns';
 
 export interface UpOptions {
@@ -247,6 +250,7 @@ export async function status(dir: string): Promise<TestbedState> {
 
 /** Removes every namespace, process, /etc/netns entry and state file of the testbed, even after a crash. */
 export async function down(dir: string): Promise<string[]> {
+  await checkOwnedDir(dir, STATE_ENTRIES, 'a testbed state folder', 'HPCRUN_TESTBED_DIR');
   const namespaces = await listNamespaces();
   // Nodes first: deleting a node's namespace also removes its veth pair.
   const ordered = [...namespaces.filter((ns) => ns !== FABRIC_NS), ...namespaces.filter((ns) => ns === FABRIC_NS)];

@@ -4,6 +4,7 @@
 // Every command is an argument array; nothing is built as a shell string.
 // slurm-conf.ts says what the cluster looks like; this file makes it so.
 
+import { checkOwnedDir } from '../io/owned-dir.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -166,7 +167,7 @@ async function daemonsAlive(layout: SlurmLayout): Promise<boolean> {
  * namespaces (the tasks). Returns the pids killed.
  */
 export async function slurmDown(dir: string = slurmStateDir(process.env)): Promise<number[]> {
-  await checkRemovable(dir);
+  await checkOwnedDir(dir, STATE_ENTRIES, 'a local Slurm state folder', 'HPCRUN_SLURM_DIR');
   const self = new Set(await ancestors(process.pid));
   const ownUts = await utsOf(process.pid);
   const marked = new Set<number>();
@@ -198,20 +199,6 @@ export async function slurmDown(dir: string = slurmStateDir(process.env)): Promi
 }
 
 /** Refuses to remove a folder that holds anything a Slurm state folder would not. */
-async function checkRemovable(dir: string): Promise<void> {
-  let entries: string[];
-  try {
-    entries = await readdir(dir);
-  } catch {
-    entries = [];
-  }
-  const foreign = entries.filter((name) => !STATE_ENTRIES.has(name) && !name.startsWith('.slurm.conf.'));
-  if (!dir.startsWith('/') || dir === '/' || foreign.length > 0) {
-    throw new HpcrunError('usage', 'HPCRUN_SLURM_DIR_FOREIGN', `${dir} does not look like a local Slurm state folder${foreign.length > 0 ? ` (it holds ${foreign.slice(0, 3).join(', ')})` : ''}; not removing it`, {
-      hint: 'point HPCRUN_SLURM_DIR at a folder used only for the local Slurm cluster',
-    });
-  }
-}
 
 async function pidFiles(dir: string): Promise<string[]> {
   const files = [`${dir}/munge/munged.pid`, `${dir}/ctl/slurmctld.pid`];

@@ -3,7 +3,7 @@
 // the renderer after the rest, as one array.
 
 import { inputError } from '../../errors.js';
-import type { CapacityReport, GcePlacement, MappingPolicy, MpiFlavour, Plan, PlanMetrics, PlanNode } from './types.js';
+import { MPI_FLAVOURS, type CapacityReport, type GcePlacement, type MappingPolicy, type MpiFlavour, type Plan, type PlanMetrics, type PlanNode } from './types.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -84,6 +84,12 @@ export function parsePlanFile(data: unknown, label = 'plan.json'): PlanFile & { 
   if (p.kind !== 'hpcrun-plan') throw bad('not an hpcrun plan (kind is not "hpcrun-plan")');
   if (p.schemaVersion !== PLAN_SCHEMA_VERSION) throw bad(`found schemaVersion ${JSON.stringify(p.schemaVersion)}, this hpcrun reads ${PLAN_SCHEMA_VERSION}`);
   if (!Array.isArray(p.nodes) || !Array.isArray(p.rankToNode) || !Array.isArray(p.launchArgv)) throw bad('nodes, rankToNode or launchArgv is missing');
+  if (!MPI_FLAVOURS.includes(p.mpi as MpiFlavour)) throw bad(`mpi ${JSON.stringify(p.mpi)} is not one of ${MPI_FLAVOURS.join(', ')}`);
+  if (!p.launchArgv.every((word) => typeof word === 'string')) throw bad('launchArgv holds something other than strings');
+  p.nodes.forEach((node: unknown, i) => {
+    const n = node as Partial<PlanNode> | null;
+    if (typeof n !== 'object' || n === null || typeof n.host !== 'string' || !Number.isInteger(n.ranks)) throw bad(`nodes[${i}] needs a host name and a whole number of ranks`);
+  });
   if (p.rankToNode.length !== p.ranks) throw bad(`rankToNode has ${p.rankToNode.length} entries for ${String(p.ranks)} ranks`);
   const counts = new Array<number>(p.nodes.length).fill(0);
   for (const n of p.rankToNode) {
