@@ -34,19 +34,6 @@ export function parseSize(text: string): number | undefined {
   return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
 }
 
-/** Like parseSize, but throws a usage error naming the option and the accepted forms. */
-export function requireSize(text: string, option: string): number {
-  const bytes = parseSize(text);
-  if (bytes === undefined || bytes <= 0) {
-    throw usageError(
-      'HPCRUN_BAD_SIZE',
-      `${option} ${JSON.stringify(text)} is not a positive size`,
-      `write a number with an optional unit, for example 8, 1KiB, 512MiB or 4GiB`,
-    );
-  }
-  return bytes;
-}
-
 const DURATION_UNITS: Readonly<Record<string, number>> = {
   '': 1000,
   ms: 1,
