@@ -2,7 +2,6 @@
 // into result rows. A failed or interrupted run is data: finished sizes are
 // kept, and the failure is reported with its reason.
 
-import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import type { BenchSpec } from '../core/bench/spec.js';
 import { launcherArgv } from '../core/launch.js';
 import { renderHostfile } from '../core/inventory.js';
 import { kernelArgs } from '../kernels/index.js';
+import { describeEnd, runCommand } from '../exec/run.js';
 import { rowFromSamples } from '../results/index.js';
 import type { ResultRow, RowStopReason } from '../results/schema.js';
 
@@ -82,23 +82,14 @@ export async function runPair(input: PairRunInput): Promise<PairRun> {
     await writeFile(hostfilePath, renderHostfile([{ name: a, slots: spec.ppn }, { name: b, slots: spec.ppn }]));
     const args = kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
     const argv = launcherArgv({ flavour: 'openmpi', np: 2 * spec.ppn, hostfilePath, sshArgs: input.sshArgs, program: [input.kernel, ...args] });
-    const [file, ...rest] = argv;
-    const result = await execa(file as string, rest, {
-      reject: false,
-      env: input.env as Record<string, string>,
-      extendEnv: false,
-      stdin: 'ignore',
-      cancelSignal: input.cancel,
-      forceKillAfterDelay: 5_000,
-    });
-    const stdout = String(result.stdout);
-    const output = parsePartial(stdout);
+    const result = await runCommand(argv, { env: input.env, extendEnv: false, cancel: input.cancel });
+    const output = parsePartial(result.stdout);
     const rows = output ? rowsFromOutput(output, a, b) : [];
     let failure: string | undefined;
-    if (result.isCanceled) failure = 'interrupted';
-    else if (result.exitCode !== 0 || !output?.complete) {
-      const tail = String(result.stderr).trim().split('\n').slice(-3).join(' | ');
-      failure = `mpirun ${result.signal ? `was killed by ${result.signal}` : `exited with ${result.exitCode}`}${tail ? `: ${tail}` : ''}`;
+    if (result.canceled) failure = 'interrupted';
+    else if (!result.ok || !output?.complete) {
+      const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+      failure = `mpirun ${describeEnd(result)}${tail ? `: ${tail}` : ''}`;
       rows.push(...missingRows(spec, rows, a, b, failure));
     }
     return { a, b, rows, output, failure, durationMs: performance.now() - started };

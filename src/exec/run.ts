@@ -12,6 +12,8 @@ export interface RunOptions {
   input?: string;
   timeoutMs?: number;
   cwd?: string;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) when aborted. */
+  cancel?: AbortSignal;
 }
 
 export interface RunResult {
@@ -19,6 +21,8 @@ export interface RunResult {
   exitCode: number | undefined;
   signal: string | undefined;
   timedOut: boolean;
+  /** True when `cancel` stopped it. */
+  canceled: boolean;
   durationMs: number;
   stdout: string;
   stderr: string;
@@ -36,16 +40,21 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
     env: options.env as Record<string, string> | undefined,
     extendEnv: options.extendEnv ?? true,
     input: options.input,
+    // Without input, stdin is closed: nothing hpcrun runs should wait on it.
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
     timeout: options.timeoutMs,
     cwd: options.cwd,
+    cancelSignal: options.cancel,
+    forceKillAfterDelay: 5_000,
     stripFinalNewline: false,
   });
-  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut;
+  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled;
   return {
     argv,
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut: result.timedOut,
+    canceled: result.isCanceled,
     durationMs: performance.now() - started,
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? '') + (spawnFailed ? String(result.message) : ''),
