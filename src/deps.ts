@@ -35,9 +35,3 @@ export function processDeps(): Deps {
     },
   };
 }
-
-/** Colour only on a TTY and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(deps: Pick<Deps, 'env'>, stream: Writable): boolean {
-  const noColor = deps.env.NO_COLOR;
-  return stream.isTTY === true && (noColor === undefined || noColor === '');
-}

@@ -51,8 +51,6 @@ export interface LauncherInput {
   flavour: MpiFlavour;
   np: number;
   hostfilePath: string;
-  /** An Open MPI rankfile, when a plan fixes each rank's host. */
-  rankfilePath?: string;
   /** Arguments for the ssh that mpirun uses to start its daemons (Open MPI plm_rsh_args). */
   sshArgs?: readonly string[];
   program: readonly string[];
@@ -74,9 +72,7 @@ export function sshMcaArgs(sshArgs: readonly string[]): string[] {
 export function launcherArgv(input: LauncherInput): string[] {
   const { flavour, np, hostfilePath, program } = input;
   if (flavour === 'openmpi') {
-    const argv = ['mpirun', '--hostfile', hostfilePath, '-np', String(np)];
-    if (input.rankfilePath) argv.push('--rankfile', input.rankfilePath);
-    else argv.push('--map-by', 'slot');
+    const argv = ['mpirun', '--hostfile', hostfilePath, '-np', String(np), '--map-by', 'slot'];
     argv.push(...sshMcaArgs(input.sshArgs ?? []));
     return [...argv, ...program];
   }

@@ -50,11 +50,6 @@ describe('launcherArgv', () => {
     expect(placementHostfile(placement)).toBe('n1 slots=2\nn2 slots=2\nn3 slots=1\n');
   });
 
-  it('uses a rankfile instead of block mapping when a plan gives one', () => {
-    const argv = launcherArgv({ flavour: 'openmpi', np: 2, hostfilePath: 'h', rankfilePath: 'r', program: ['p'] });
-    expect(argv).toEqual(['mpirun', '--hostfile', 'h', '-np', '2', '--rankfile', 'r', 'p']);
-  });
-
   it('builds Hydra argv and a host:count machinefile for MPICH and Intel MPI', () => {
     expect(launcherArgv({ flavour: 'mpich', np: 5, hostfilePath: 'm', program: ['p'] })).toEqual(['mpiexec', '-f', 'm', '-n', '5', 'p']);
     expect(machinefile(placement)).toBe('n1:2\nn2:2\nn3:1\n');
