@@ -2,7 +2,7 @@
 // head node, and pass on the program's exit status.
 
 import { Command, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readInput } from '../io/read-input.js';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
@@ -44,14 +44,7 @@ export interface LaunchSpec {
 }
 
 export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new HpcrunError('not-found', 'HPCRUN_INVENTORY_MISSING', `cannot read the inventory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'give --hosts a file with one host per line (Open MPI hostfile syntax); `hpcrun testbed up` writes one',
-    });
-  }
+  const text = await readInput(path, `the inventory ${path}`, 'HPCRUN_INVENTORY_MISSING', 'give --hosts a file with one host per line (Open MPI hostfile syntax); `hpcrun testbed up` writes one');
   return parseInventory(text, path);
 }
 

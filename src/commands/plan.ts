@@ -1,7 +1,8 @@
 // `hpcrun plan`: read the job (flags or job file), the catalog and --hosts;
 // plan (pure core); render; write the plan directory atomically.
 
-import { mkdir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { readInput } from '../io/read-input.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -43,14 +44,7 @@ write nothing. Catalog: placement/gce-catalog.json (us-central1; figures carry s
 and date); --catalog FILE uses your own shapes in the same schema
 (placement/catalog.schema.json).`;
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HpcrunError('not-found', 'HPCRUN_FILE_NOT_FOUND', `cannot read ${what} ${path}: ${code ?? String(error)}`, { cause: error });
-  }
-}
+const readText = (path: string, what: string): Promise<string> => readInput(path, `${what} ${path}`, 'HPCRUN_FILE_NOT_FOUND');
 
 async function readJson(path: string, what: string): Promise<unknown> {
   const text = await readText(path, what);

@@ -1,7 +1,7 @@
 // Reads a plan folder written by `hpcrun plan --out DIR` for `hpcrun launch --plan DIR`,
 // and checks that its host files still say what plan.json says.
 
-import { readFile } from 'node:fs/promises';
+import { readInput } from '../io/read-input.js';
 import { join } from 'node:path';
 import { HpcrunError, inputError } from '../errors.js';
 import { requireHostName } from '../core/inventory.js';
@@ -19,15 +19,8 @@ export interface PlanLaunch {
   files: Record<string, string>;
 }
 
-async function read(dir: string, name: string): Promise<string> {
-  try {
-    return await readFile(join(dir, name), 'utf8');
-  } catch (error) {
-    throw new HpcrunError('not-found', 'HPCRUN_PLAN_MISSING', `cannot read ${join(dir, name)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'give --plan the folder written by `hpcrun plan --out DIR`',
-    });
-  }
-}
+const read = (dir: string, name: string): Promise<string> =>
+  readInput(join(dir, name), join(dir, name), 'HPCRUN_PLAN_MISSING', 'give --plan the folder written by `hpcrun plan --out DIR`');
 
 /** The host of each rank, as the rankfile (Open MPI) or machinefile (Hydra) lists it. */
 export function hostsByRank(name: string, text: string): string[] {
