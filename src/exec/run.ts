@@ -63,6 +63,15 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
   };
 }
 
+/** The commands of `names` that `sh` cannot find on the PATH of `env`. */
+export async function missingCommands(names: readonly string[], env?: RunOptions['env']): Promise<string[]> {
+  const missing: string[] = [];
+  for (const name of names) {
+    if (!(await runCommand(['sh', '-c', 'command -v "$1"', 'sh', name], { env })).ok) missing.push(name);
+  }
+  return missing;
+}
+
 /** One line describing how a process ended, for messages. */
 export function describeEnd(result: Pick<RunResult, 'exitCode' | 'signal' | 'timedOut' | 'spawnFailed'>): string {
   if (result.spawnFailed) return 'could not be started';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { HpcrunError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { checkOwnedDir } from '../io/owned-dir.js';
-import { runChecked, runCommand } from '../exec/run.js';
+import { signal, sleep } from './procs.js';
+import { missingCommands, runChecked, runCommand } from '../exec/run.js';
 import {
   BRIDGE,
   FABRIC_ADDRESS,
@@ -54,11 +55,10 @@ export async function checkCanHost(isRoot: boolean): Promise<void> {
       hint: 'run hpcrun testbed as root (sudo), or launch on real nodes with --hosts',
     });
   }
-  for (const [tool, pkg] of [['ip', 'iproute2'], ['unshare', 'util-linux'], ['nsenter', 'util-linux'], [SSHD, 'openssh-server'], ['ssh-keygen', 'openssh-client'], ['tc', 'iproute2']] as const) {
-    const found = await runCommand(['sh', '-c', 'command -v "$1"', 'sh', tool]);
-    if (!found.ok) {
-      throw new HpcrunError('environment', 'HPCRUN_TESTBED_MISSING_TOOL', `${tool} is not installed`, { hint: `apt-get install ${pkg}` });
-    }
+  const packages: Record<string, string> = { ip: 'iproute2', unshare: 'util-linux', nsenter: 'util-linux', [SSHD]: 'openssh-server', 'ssh-keygen': 'openssh-client', tc: 'iproute2' };
+  const [tool] = await missingCommands(Object.keys(packages));
+  if (tool !== undefined) {
+    throw new HpcrunError('environment', 'HPCRUN_TESTBED_MISSING_TOOL', `${tool} is not installed`, { hint: `apt-get install ${packages[tool]}` });
   }
   const probe = await runCommand(['ip', 'netns', 'list']);
   if (!probe.ok) {
@@ -148,17 +148,11 @@ async function removeNode(netns: string): Promise<void> {
 
 async function killNamespaceProcesses(netns: string): Promise<void> {
   const pids = async () => (await runCommand(['ip', 'netns', 'pids', netns])).stdout.split(/\s+/).filter(Boolean).map(Number);
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+  for (const name of ['SIGTERM', 'SIGKILL'] as const) {
     const live = await pids();
     if (live.length === 0) return;
-    for (const pid of live) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const pid of live) signal(pid, name);
+    await sleep(200);
   }
 }
 

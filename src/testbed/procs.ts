@@ -1,5 +1,5 @@
 // Small readers of /proc for finding and stopping processes by pid,
-// namespace and environment (Linux only), used by the local Slurm cluster.
+// namespace and environment (Linux only), used by the testbeds.
 
 import { readFile, readdir, readlink } from 'node:fs/promises';
 

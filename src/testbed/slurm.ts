@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { HpcrunError } from '../errors.js';
-import { runChecked, runCommand, type RunOptions } from '../exec/run.js';
+import { missingCommands, runChecked, runCommand, type RunOptions } from '../exec/run.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ancestors, isRunning, listPids, readText, signal, sleep, utsOf } from './procs.js';
 import { CONTROLLER_HOST, DAEMON_MARKER, renderSlurmConf, slurmClientEnv, slurmLayout, slurmStateDir, type SlurmLayout } from './slurm-conf.js';
@@ -48,10 +48,7 @@ export async function checkCanRunSlurm(): Promise<void> {
       hint: 'run the Slurm integration test as root (sudo)',
     });
   }
-  const missing: string[] = [];
-  for (const tool of TOOLS) {
-    if (!(await runCommand(['sh', '-c', 'command -v "$1"', 'sh', tool], { env: withSbin(process.env) })).ok) missing.push(tool);
-  }
+  const missing = await missingCommands(TOOLS, withSbin(process.env));
   if (missing.length > 0) {
     throw new HpcrunError('environment', 'HPCRUN_SLURM_MISSING', `Slurm or munge is not installed (missing ${missing.join(', ')})`, {
       hint: 'apt-get install --no-install-recommends slurm-wlm munge',
