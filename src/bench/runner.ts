@@ -1,17 +1,16 @@
-// Runs the MPI kernel on one pair of hosts with mpirun and turns its output
+// Runs the MPI kernel on one pair of hosts with the provider's launcher and turns its output
 // into result rows. A failed or interrupted run is data: finished sizes are
 // kept, and the failure is reported with its reason.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Deps } from '../deps.js';
 import { HpcrunError, isHpcrunError } from '../errors.js';
 import { type KernelOutput, type KernelRun, parseKernelOutput } from '../core/bench/kernel-output.js';
 import type { BenchSpec } from '../core/bench/spec.js';
-import { launcherArgv } from '../core/launch.js';
-import { renderHostfile } from '../core/inventory.js';
+import { placedInOrder } from '../core/launch.js';
+import type { LaunchContext, Launcher } from '../core/launchers/index.js';
+import type { Provider } from '../providers/types.js';
 import { kernelArgs } from '../kernels/index.js';
-import { describeEnd, runCommand } from '../exec/run.js';
+import { describeEnd } from '../exec/run.js';
 import { rowFromSamples } from '../results/index.js';
 import type { ResultRow, RowStopReason } from '../results/schema.js';
 
@@ -30,8 +29,10 @@ export interface PairRunInput {
   b: string;
   kernel: string;
   spec: BenchSpec;
-  sshArgs: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
+  /** Runs the kernel: the provider the nodes came from, with its launcher. */
+  provider: Provider;
+  launcher: { launcher: Launcher; context: Omit<LaunchContext, 'placement'> };
+  deps: Deps;
   cancel: AbortSignal;
 }
 
@@ -75,27 +76,22 @@ function parsePartial(stdout: string): KernelOutput | undefined {
 
 export async function runPair(input: PairRunInput): Promise<PairRun> {
   const { a, b, spec } = input;
-  const dir = await mkdtemp(join(tmpdir(), 'hpcrun-bench-'));
   const started = performance.now();
-  try {
-    const hostfilePath = join(dir, 'hostfile');
-    await writeFile(hostfilePath, renderHostfile([{ name: a, slots: spec.ppn }, { name: b, slots: spec.ppn }]));
-    const args = kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
-    const argv = launcherArgv({ flavour: 'openmpi', np: 2 * spec.ppn, hostfilePath, sshArgs: input.sshArgs, program: [input.kernel, ...args] });
-    const result = await runCommand(argv, { env: input.env, extendEnv: false, cancel: input.cancel });
-    const output = parsePartial(result.stdout);
-    const rows = output ? rowsFromOutput(output, a, b) : [];
-    let failure: string | undefined;
-    if (result.canceled) failure = 'interrupted';
-    else if (!result.ok || !output?.complete) {
-      const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
-      failure = `mpirun ${describeEnd(result)}${tail ? `: ${tail}` : ''}`;
-      rows.push(...missingRows(spec, rows, a, b, failure));
-    }
-    return { a, b, rows, output, failure, durationMs: performance.now() - started };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const args = kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
+  // ppn ranks on each host, in rank order: rank 0 on a, rank ppn on b.
+  const placed = placedInOrder([{ host: a, ranks: spec.ppn }, { host: b, ranks: spec.ppn }]);
+  const command = input.launcher.launcher.render(placed, { ...input.launcher.context, placement: 'block' });
+  const result = await input.provider.capture({ ...command, program: [input.kernel, ...args] }, { cancel: input.cancel }, input.deps);
+  const output = parsePartial(result.stdout);
+  const rows = output ? rowsFromOutput(output, a, b) : [];
+  let failure: string | undefined;
+  if (result.canceled) failure = 'interrupted';
+  else if (!result.ok || !output?.complete) {
+    const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    failure = `${input.launcher.launcher.command} ${describeEnd(result)}${tail ? `: ${tail}` : ''}`;
+    rows.push(...missingRows(spec, rows, a, b, failure));
   }
+  return { a, b, rows, output, failure, durationMs: performance.now() - started };
 }
 
 export function requireTwoHosts(hosts: readonly string[]): void {

@@ -8,17 +8,18 @@ import { HpcrunError } from '../errors.js';
 import { slowLinks, renderMatrix, type PairLatency } from '../core/bench/matrix.js';
 import { type BenchSpec, type PairMode, parseKinds, parseSizes, parseTargetCi, schedule } from '../core/bench/spec.js';
 import { requirePositiveInt } from '../core/units.js';
-import { resolveSshSettings } from '../exec/ssh.js';
 import { ensureKernel, kernelArgs } from '../kernels/index.js';
-import { checkSameMpi, closeAll, preflight, probeHere } from '../providers/preflight.js';
+import { selectProvider } from '../providers/select.js';
+import { type CheckedNode, type ProviderNode, withProvider } from '../providers/types.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
 import { baseMetadata, defaultOutBase, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from '../bench/runner.js';
-import { mpirunSshArgs, readInventoryFile } from './launch.js';
+import { sshOptionsOf } from './launch.js';
 
 export interface BenchOptions {
   hosts?: string;
+  slurm?: boolean;
   kind: string;
   sizes: string;
   pairs: string;
@@ -64,68 +65,76 @@ function transportOf(env: Deps['env']): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('OMPI_MCA_') && e[1] !== undefined));
 }
 
+/** --ppn must fit in every host's slots, as launch refuses it. */
+function checkPpn(nodes: readonly ProviderNode[], ppn: number): void {
+  const small = nodes.filter((node) => node.slots !== undefined && node.slots < ppn);
+  if (small.length > 0) {
+    throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${small.map((node) => `${node.host} (${node.slots} slot(s))`).join(', ')}`, {
+      hint: `lower --ppn to ${Math.min(...small.map((node) => node.slots ?? 0))}, or give those hosts more slots in the inventory`,
+    });
+  }
+}
+
+const describeNodes = (nodes: readonly CheckedNode[]): string =>
+  nodes.map((node) => `${node.host}: ${node.physicalCores} physical cores, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
+
 export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   const spec = toSpec(options);
-  if (!options.hosts) throw new HpcrunError('usage', 'HPCRUN_NO_HOSTS', 'no inventory given', { hint: 'pass --hosts FILE (Open MPI hostfile syntax)' });
-  const hosts = (await readInventoryFile(options.hosts)).map((host) => host.name);
+  const provider = selectProvider(options, undefined, sshOptionsOf(options), deps);
+  const acquired = await provider.acquire();
+  const hosts = acquired.map((node) => node.host);
   requireTwoHosts(hosts);
+  checkPpn(acquired, spec.ppn);
   const now = deps.now();
   const paths = await prepareOutput(options.out ?? defaultOutBase(now, 'bench'), deps.cwd);
-  const settings = await resolveSshSettings({ ...options, env: deps.env });
-  const connections = new Map();
   const progress = deps.stderr.isTTY === true && !options.json;
   let writer: IncrementalWriter | undefined;
   const controller = new AbortController();
   const removeHandler = deps.onSignal((signal) => controller.abort(signal));
+  // The kernel builds while the nodes are checked.
+  const building = ensureKernel({ env: deps.env });
+  building.catch(() => undefined);
   try {
-    const [checked, built, local] = await Promise.allSettled([preflight(hosts, settings, connections), ensureKernel({ env: deps.env }), probeHere(deps.env)]);
-    closeAll(connections);
-    for (const outcome of [checked, built, local]) if (outcome.status === 'rejected') throw outcome.reason;
-    const reports = (checked as PromiseFulfilledResult<Awaited<ReturnType<typeof preflight>>>).value.reports;
-    const kernel = (built as PromiseFulfilledResult<Awaited<ReturnType<typeof ensureKernel>>>).value;
-    checkSameMpi([...reports, (local as PromiseFulfilledResult<Awaited<ReturnType<typeof probeHere>>>).value]);
-    const probe = reports[0]!.probe;
-    if (probe.mpi?.flavour !== 'openmpi') {
-      throw new HpcrunError('environment', 'HPCRUN_BENCH_MPI', `bench drives Open MPI's mpirun, but the nodes run ${probe.mpi?.flavour} ${probe.mpi?.version}`, {
-        hint: 'run bench where Open MPI is the MPI on the PATH; MPICH and Intel MPI support is not built yet',
-      });
-    }
-    writer = await openIncrementalWriter(paths, baseMetadata({
-      name: paths.base.split('/').pop() ?? 'bench',
-      command: 'bench',
-      date: now.toISOString(),
-      hpcrun: await toolProvenance(),
-      hosts,
-      nodeShape: reports.map((r) => `${r.host}: ${r.probe.physicalCores} physical cores, ${((r.probe.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; '),
-      ranksPerNode: spec.ppn,
-      placement: `packed: ${spec.ppn} rank(s) on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
-      mpi: { flavour: probe.mpi?.flavour ?? null, version: probe.mpi?.version ?? null },
-      transport: transportOf(deps.env),
-      sizes: spec.sizes,
-      policy: { warmup: null, targetRelHalfWidth: spec.targetCi, maxSamples: spec.maxSamples ?? null, minSamples: null, iterationsPerSample: null, stoppingRule: STOPPING_RULE, outlierRule: TUKEY_RULE },
-      notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion})`],
-    }));
-    const rounds = schedule(hosts, spec.pairs);
-    const total = rounds.flat().length;
-    const results: PairRun[] = [];
-    let timerSet = false;
-    for (const [index, round] of rounds.entries()) {
-      if (controller.signal.aborted) break;
-      if (progress) deps.stderr.write(`round ${index + 1}/${rounds.length}: ${round.map(([a, b]) => `${a}↔${b}`).join(', ')} (${results.length}/${total} pairs done)\n`);
-      const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernel.path, spec, sshArgs: mpirunSshArgs(options, deps.env, false), env: deps.env, cancel: controller.signal })));
-      for (const pair of done) {
-        results.push(pair);
-        if (!timerSet && pair.output) {
-          writer.updateMetadata({ timerResolutionUs: pair.output.timerResolutionUs });
-          timerSet = true;
+    return await withProvider(provider, async (checked) => {
+      const kernel = await building;
+      const mpi = checked.mpi;
+      const launcher = provider.launcher(mpi, undefined);
+      writer = await openIncrementalWriter(paths, baseMetadata({
+        name: paths.base.split('/').pop() ?? 'bench',
+        command: 'bench',
+        date: now.toISOString(),
+        hpcrun: await toolProvenance(),
+        hosts,
+        nodeShape: describeNodes(checked.nodes),
+        ranksPerNode: spec.ppn,
+        placement: `packed: ${spec.ppn} rank(s) on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
+        mpi: { flavour: mpi.flavour, version: mpi.version },
+        transport: transportOf(deps.env),
+        sizes: spec.sizes,
+        policy: { warmup: null, targetRelHalfWidth: spec.targetCi, maxSamples: spec.maxSamples ?? null, minSamples: null, iterationsPerSample: null, stoppingRule: STOPPING_RULE, outlierRule: TUKEY_RULE },
+        notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion}); launched with ${launcher.launcher.command} (${provider.name} provider)`],
+      }));
+      const rounds = schedule(hosts, spec.pairs);
+      const total = rounds.flat().length;
+      const results: PairRun[] = [];
+      let timerSet = false;
+      for (const [index, round] of rounds.entries()) {
+        if (controller.signal.aborted) break;
+        if (progress) deps.stderr.write(`round ${index + 1}/${rounds.length}: ${round.map(([a, b]) => `${a}↔${b}`).join(', ')} (${results.length}/${total} pairs done)\n`);
+        const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernel.path, spec, provider, launcher, deps, cancel: controller.signal })));
+        for (const pair of done) {
+          results.push(pair);
+          if (!timerSet && pair.output) {
+            writer.updateMetadata({ timerResolutionUs: pair.output.timerResolutionUs });
+            timerSet = true;
+          }
+          for (const row of pair.rows) await writer.addRow(row);
         }
-        for (const row of pair.rows) await writer.addRow(row);
       }
-    }
-    return await conclude(writer, results, hosts, spec, controller.signal, options, deps, rounds.length);
+      return await conclude(writer, results, hosts, spec, controller.signal, options, deps, rounds.length);
+    }, acquired);
   } finally {
     removeHandler();
-    closeAll(connections);
   }
 }
 
@@ -164,6 +173,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .command('bench')
     .description('measure inter-node latency and bandwidth with OSU-style kernels and honest statistics')
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
+    .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
     .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
     .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a power-of-two range 1:4MiB', '8,1KiB,64KiB,1MiB')
     .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')
@@ -189,7 +199,8 @@ Examples:
   hpcrun bench --hosts hosts.txt
   hpcrun bench --hosts hosts.txt --kind latency --sizes 8 --pairs all
   hpcrun bench --hosts hosts.txt --kind bw,bibw --sizes 1:4MiB --out results/ib-bw
-  hpcrun bench --hosts hosts.txt --kind mbw --ppn 4 --sizes 8,64KiB --json`,
+  hpcrun bench --hosts hosts.txt --kind mbw --ppn 4 --sizes 8,64KiB --json
+  salloc -N 2 hpcrun bench --kind latency,bw                       (inside Slurm: srun)`,
     )
     .action(async (options: BenchOptions) => {
       status.code = await run(options, deps);

@@ -2,23 +2,25 @@
 // head node, and pass on the program's exit status.
 
 import { Command, Option } from 'commander';
-import { readInput } from '../io/read-input.js';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
-import { type InventoryHost, parseInventory, requireHostName } from '../core/inventory.js';
-import { type JobDescription, type Placement, blockJob, blockPlacement, placeJob, planJob } from '../core/launch.js';
-import type { MpiFlavour, MpiInfo } from '../core/probe.js';
+import { type InventoryHost, requireHostName } from '../core/inventory.js';
+import { blockPlacement } from '../core/launch.js';
+import { type LauncherName, type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
+import { compressHostlist } from '../core/slurm/hostlist.js';
 import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
-import { type Connection, connect, resolveSshSettings } from '../exec/ssh.js';
-import { type NodeReport, checkSameMpi, closeAll, preflight, probeHere } from '../providers/preflight.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
-import { runJobHere, runJobOnHead } from '../providers/job-run.js';
+import { selectProvider } from '../providers/select.js';
+import type { SshOptions } from '../providers/ssh/index.js';
+import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, withProvider } from '../providers/types.js';
 
 export interface LaunchOptions {
   hosts?: string;
+  slurm?: boolean;
+  launcher?: 'srun' | 'mpirun';
   np?: string;
   ppn?: string;
   head?: string;
@@ -34,137 +36,122 @@ export interface LaunchOptions {
 }
 
 export interface LaunchSpec {
-  inventory: InventoryHost[];
-  np: number;
+  np: number | undefined;
   ppn: number | undefined;
   timeoutMs: number | undefined;
   program: string[];
-  /** Set with --plan: the plan's own hostfile and rankfile fix every rank's host. */
+  /** Set with --plan: every rank's host is fixed by the plan. */
   plan: PlanLaunch | undefined;
-}
-
-export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
-  const text = await readInput(path, `the inventory ${path}`, 'HPCRUN_INVENTORY_MISSING', 'give --hosts a file with one host per line (Open MPI hostfile syntax); `hpcrun testbed up` writes one');
-  return parseInventory(text, path);
 }
 
 export async function toSpec(options: LaunchOptions, program: string[]): Promise<LaunchSpec> {
   if (program.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no program given to launch', 'put the program after --, for example: hpcrun launch --hosts hosts --np 4 -- ./a.out');
   const timeout = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
+  const np = options.np === undefined ? undefined : requirePositiveInt(options.np, '--np');
   if (options.plan) {
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
     const plan = await readPlanDir(options.plan);
-    if (options.np !== undefined && requirePositiveInt(options.np, '--np') !== plan.ranks) {
-      throw usageError('HPCRUN_PLAN_NP', `--np ${options.np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
+    if (np !== undefined && np !== plan.ranks) {
+      throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
     }
-    const inventory = plan.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));
-    return { inventory, np: plan.ranks, ppn: undefined, timeoutMs: timeout, program, plan };
+    return { np: plan.ranks, ppn: undefined, timeoutMs: timeout, program, plan };
   }
-  if (!options.hosts) throw usageError('HPCRUN_NO_HOSTS', 'no inventory given', 'pass --hosts FILE (Open MPI hostfile syntax), or --plan DIR');
-  if (!options.np) throw usageError('HPCRUN_NO_NP', 'the number of ranks is missing', 'pass --np N');
-  const np = requirePositiveInt(options.np, '--np');
   const ppn = options.ppn === undefined ? undefined : requirePositiveInt(options.ppn, '--ppn');
-  return { inventory: await readInventoryFile(options.hosts), np, ppn, timeoutMs: timeout, program, plan: undefined };
+  return { np, ppn, timeoutMs: timeout, program, plan: undefined };
 }
 
-/** Ranks each host may take: its inventory slots, else its physical cores from preflight. */
-export function capacityOf(inventory: readonly InventoryHost[], reports: readonly NodeReport[] | undefined, ppn: number | undefined) {
-  return inventory.map((host) => {
-    const probed = reports?.find((report) => report.host === host.name)?.probe.physicalCores;
-    const slots = host.slots ?? probed ?? ppn;
+/** Ranks each node may take: what the source grants (slots, Slurm tasks), else its physical cores from preflight. */
+export function capacityOf(nodes: readonly (ProviderNode | CheckedNode)[], ppn: number | undefined) {
+  return nodes.map((node) => {
+    const slots = node.slots ?? ('physicalCores' in node ? node.physicalCores : undefined) ?? ppn;
     if (slots === undefined) {
-      throw usageError('HPCRUN_SLOTS_UNKNOWN', `${host.name} has no slots= and --dry-run does not contact the hosts`, 'add slots=N to each inventory line or pass --ppn');
+      throw usageError('HPCRUN_SLOTS_UNKNOWN', `${node.host} has no slots= and --dry-run does not contact the hosts`, 'add slots=N to each inventory line or pass --ppn');
     }
-    return { name: host.name, slots };
+    return { name: node.host, slots };
   });
 }
 
-/**
- * ssh arguments for mpirun's own daemon launch, so that it trusts and
- * authenticates as preflight did. On a head node only the policy travels:
- * key and known_hosts paths are this machine's.
- */
-export function mpirunSshArgs(options: LaunchOptions, env: Deps['env'], onHead: boolean): string[] {
-  const args: string[] = [];
-  const identity = options.identity ?? env.HPCRUN_SSH_IDENTITY;
-  const knownHosts = options.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
-  if (identity && !onHead) args.push('-i', identity);
-  if (knownHosts && !onHead) args.push('-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null');
-  args.push('-o', `StrictHostKeyChecking=${options.acceptNewHostKeys ? 'accept-new' : 'yes'}`, '-o', 'BatchMode=yes');
-  if (options.user) args.push('-l', options.user);
-  if (options.port) args.push('-p', options.port);
-  return args;
+/** The plan's hosts must be nodes the provider has (a plan made for other nodes is refused, with them named). */
+function checkPlanHosts(plan: PlanLaunch, nodes: readonly ProviderNode[], provider: Provider): void {
+  const have = new Set(nodes.map((node) => node.host));
+  const outside = plan.placed.nodes.map((node) => node.host).filter((host) => !have.has(host));
+  if (outside.length > 0) {
+    const where = provider.name === 'slurm' ? `the Slurm allocation (${compressHostlist(nodes.map((node) => node.host))})` : 'the inventory';
+    throw new HpcrunError('infeasible', 'HPCRUN_PLAN_HOSTS_OUTSIDE', `the plan puts ranks on ${compressHostlist(outside)}, which ${outside.length === 1 ? 'is' : 'are'} not in ${where}`, {
+      hint: provider.name === 'slurm' ? 'allocate those nodes (salloc -w), or plan again with --hosts listing the allocation\'s nodes (scontrol show hostnames)' : 'plan again with --hosts listing these nodes',
+    });
+  }
 }
 
-function describeJob(spec: LaunchSpec, placement: Placement, flavour: MpiFlavour, sshArgs: string[]): JobDescription {
-  return spec.plan ? planJob(spec.plan, sshArgs, spec.program) : blockJob(placement, flavour, sshArgs, spec.program);
+function placementOf(spec: LaunchSpec, nodes: readonly (ProviderNode | CheckedNode)[]): Placed {
+  if (spec.plan) return spec.plan.placed;
+  const np = spec.np ?? capacityOf(nodes, spec.ppn).reduce((sum, node) => sum + node.slots, 0);
+  return blockPlacement(capacityOf(nodes, spec.ppn), np, spec.ppn);
 }
 
-function placementOf(spec: LaunchSpec, reports: readonly NodeReport[] | undefined): Placement {
-  if (spec.plan) return { np: spec.np, hosts: spec.plan.nodes.map((node) => ({ name: node.host, ranks: node.ranks })) };
-  return blockPlacement(capacityOf(spec.inventory, reports, spec.ppn), spec.np, spec.ppn);
+/** A plan made for srun runs only under Slurm; the MPI's own launcher otherwise follows the nodes. */
+function checkPlanLauncher(plan: PlanLaunch | undefined, provider: Provider): void {
+  if (plan?.flavour === 'slurm' && provider.name !== 'slurm') {
+    throw new HpcrunError('usage', 'HPCRUN_PLAN_FOR_SLURM', 'the plan was made for Slurm (--mpi slurm), but hpcrun is not inside an allocation', {
+      hint: 'run it inside salloc or sbatch (hpcrun launch --plan DIR there uses srun), or plan again with --mpi openmpi',
+    });
+  }
 }
 
-function summarise(reports: readonly NodeReport[], ms: number): string {
-  const mpi = reports[0]?.probe.mpi;
-  const cores = [...new Set(reports.map((report) => report.probe.physicalCores))].join('/');
-  const mem = Math.min(...reports.map((report) => report.probe.memAvailableBytes ?? 0)) / 1024 ** 3;
-  return `preflight: ${reports.length} host(s) ok in ${(ms / 1000).toFixed(1)} s: ${mpi?.flavour} ${mpi?.version}, ${cores} physical cores, ≥ ${mem.toFixed(1)} GiB free each\n`;
+function buildJob(provider: Provider, spec: LaunchSpec, placed: Placed, mpi: MpiInfo | undefined, choice: LauncherChoice | undefined): Job {
+  const { launcher, context } = provider.launcher(mpi, choice);
+  const command = launcher.render(placed, { ...context, placement: spec.plan ? 'exact' : 'block' });
+  return { ...command, program: spec.program };
 }
 
-function printDryRun(job: JobDescription, head: string | undefined, deps: Deps): void {
-  const { argv, env } = placeJob(job, '<job-dir>');
+function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
+  const { argv, env } = inDir(job, '<job-dir>');
   const envWords = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   const files = Object.entries(job.files).map(([name, content]) => `# <job-dir>/${name}:\n${content}`).join('');
-  deps.stdout.write(`# ${head ? `on ${head}: ` : ''}${shellJoin([...(envWords.length ? ['env', ...envWords] : []), ...argv])}\n${files}`);
+  deps.stdout.write(`# ${head ? `on ${head}: ` : ''}${shellJoin([...(envWords.length ? ['env', ...envWords] : []), ...argv, ...job.program])}\n${files}`);
 }
 
 /** The MPI the nodes run must be the one asked for (by --mpi or by the plan). */
-function checkFlavour(wanted: MpiFlavour | undefined, detected: MpiInfo, source: string): void {
-  if (wanted && wanted !== detected.flavour) {
+function checkFlavour(wanted: LauncherName | undefined, detected: MpiInfo, source: string): void {
+  if (wanted && wanted !== 'slurm' && wanted !== detected.flavour) {
     throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `${source} ${wanted}, but mpirun on the nodes is ${detected.flavour} ${detected.version}`, {
       hint: `use ${detected.flavour} (plan again with --mpi ${detected.flavour}), or put the ${wanted} launcher first on the nodes' PATH`,
     });
   }
 }
 
+export function sshOptionsOf(options: Pick<LaunchOptions, 'identity' | 'user' | 'port' | 'knownHosts' | 'acceptNewHostKeys'>): SshOptions {
+  const port = options.port === undefined ? undefined : requirePort(options.port);
+  return { identity: options.identity, user: options.user, port, knownHosts: options.knownHosts, acceptNewHostKeys: options.acceptNewHostKeys };
+}
+
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
   const spec = await toSpec(options, program);
-  const port = options.port === undefined ? undefined : requirePort(options.port);
+  const ssh = sshOptionsOf(options);
   if (options.head) requireHostName(options.head, '--head');
+  const planHosts: InventoryHost[] | undefined = spec.plan?.placed.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));
+  const choice: LauncherChoice | undefined = options.launcher === undefined ? undefined : options.launcher === 'srun' ? 'srun' : 'mpi';
+  const provider = selectProvider(options, choice, ssh, deps, planHosts);
+  checkPlanLauncher(spec.plan, provider);
   if (options.dryRun) {
-    const flavour = spec.plan?.flavour ?? options.mpi ?? 'openmpi';
-    printDryRun(describeJob(spec, placementOf(spec, undefined), flavour, mpirunSshArgs(options, deps.env, Boolean(options.head))), options.head, deps);
-    return 0;
-  }
-  const settings = await resolveSshSettings({ ...options, port, env: deps.env });
-  const connections = new Map<string, Connection>();
-  try {
-    const started = performance.now();
-    const hosts = spec.inventory.map((host) => host.name);
-    let head: Connection | undefined;
-    if (options.head) {
-      head = await connect(options.head, settings);
-      connections.set(options.head, head);
+    try {
+      const nodes = await provider.acquire();
+      if (spec.plan) checkPlanHosts(spec.plan, nodes, provider);
+      const flavour = options.mpi ?? (spec.plan?.flavour === 'slurm' ? undefined : spec.plan?.flavour) ?? 'openmpi';
+      printDryRun(buildJob(provider, spec, placementOf(spec, nodes), { flavour, version: 'unknown' }, choice), options.head, deps);
+      return 0;
+    } finally {
+      await provider.release();
     }
-    // Where mpirun will run must have the nodes' MPI too: the head node, or this machine.
-    const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : probeHere(deps.env)]);
-    if (checked.status === 'rejected') throw checked.reason;
-    if (local.status === 'rejected') throw local.reason;
-    const all = checked.value.reports;
-    const reports = all.filter((report) => hosts.includes(report.host));
-    checkSameMpi(local.value ? [...all, local.value] : all);
-    deps.stderr.write(summarise(reports, performance.now() - started));
-    const detected = reports[0]!.probe.mpi!;
-    checkFlavour(spec.plan?.flavour, detected, 'the plan was made for');
-    checkFlavour(options.mpi, detected, '--mpi asks for');
-    const job = describeJob(spec, placementOf(spec, reports), detected.flavour, mpirunSshArgs(options, deps.env, Boolean(head)));
-    const end = head ? await runJobOnHead(head, job, spec.timeoutMs, deps) : await runJobHere(job, spec.timeoutMs, deps);
-    return finish(end, spec, deps);
-  } finally {
-    closeAll(connections);
   }
+  return withProvider(provider, async (checked) => {
+    deps.stderr.write(checked.summary);
+    if (spec.plan) checkPlanHosts(spec.plan, checked.nodes, provider);
+    checkFlavour(provider.name === 'slurm' ? undefined : spec.plan?.flavour, checked.mpi, 'the plan was made for');
+    checkFlavour(options.mpi, checked.mpi, '--mpi asks for');
+    const job = buildJob(provider, spec, placementOf(spec, checked.nodes), checked.mpi, choice);
+    return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
+  });
 }
 
 function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
@@ -174,17 +161,19 @@ function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
   if (end.timedOut) {
     throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${(spec.timeoutMs ?? 0) / 1000} s) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
   }
-  if (end.signal) deps.stderr.write(`hpcrun: mpirun was killed by ${end.signal}\n`);
+  if (end.signal) deps.stderr.write(`hpcrun: the launcher was killed by ${end.signal}\n`);
   return statusOf(end);
 }
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
   program
     .command('launch')
-    .description('check the nodes, then run an MPI program across them with mpirun')
+    .description('check the nodes, then run an MPI program across them with mpirun or srun')
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (host [slots=N])')
+    .option('--slurm', 'take the nodes from the Slurm allocation hpcrun runs in (default when SLURM_JOB_ID is set and --hosts is not)')
+    .addOption(new Option('--launcher <name>', 'inside Slurm: srun (default) or the MPI\'s own mpirun').choices(['srun', 'mpirun']))
     .option('--plan <dir>', 'run a plan made by `hpcrun plan --hosts FILE --out DIR`: its rankfile fixes every rank\'s host')
-    .option('--np <n>', 'number of MPI ranks')
+    .option('--np <n>', 'number of MPI ranks (default: every slot, or every task of the Slurm allocation)')
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
     .option('--dry-run', 'print the mpirun argv and hostfile; contact no host and run nothing')
@@ -209,6 +198,8 @@ Examples:
   hpcrun launch --hosts hosts.txt --np 8 --ppn 4 --timeout 2h -- ./wrf.exe
   hpcrun launch --head login01 --hosts hosts.txt --np 128 -- ./solver input.nml
   hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out
+  salloc -N 4 --ntasks-per-node 16 hpcrun launch -- ./app          (srun --mpi=pmix, 64 ranks)
+  salloc -N 2 hpcrun launch --launcher mpirun --np 8 -- ./app
   hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil`,
     )
     .action(async (argv: string[], options: LaunchOptions) => {

@@ -1,6 +1,7 @@
 // What preflight asks each node, and how its answer is read. Pure.
 
 import { inputError } from '../errors.js';
+import { type MpiInfo, parseMpiVersion } from './launchers/index.js';
 
 /**
  * A fixed POSIX sh script (no user input in it) that reports the host's name,
@@ -16,12 +17,7 @@ export const PROBE_SCRIPT = [
   'if command -v mpirun >/dev/null 2>&1; then echo "mpirun=$(command -v mpirun)"; mpirun --version 2>&1 | head -n 4 | sed "s/^/mpi: /"; else echo "mpirun="; fi',
 ].join('\n');
 
-export type MpiFlavour = 'openmpi' | 'mpich' | 'intelmpi';
-
-export interface MpiInfo {
-  flavour: MpiFlavour;
-  version: string;
-}
+export type { MpiFlavour, MpiInfo } from './launchers/index.js';
 
 export interface ProbeResult {
   hostname: string;
@@ -32,17 +28,6 @@ export interface ProbeResult {
   mpi: MpiInfo | undefined;
   /** The raw `mpirun --version` text, for messages when the flavour is unknown. */
   mpiText: string;
-}
-
-/** Reads `mpirun --version` output of Open MPI, MPICH (Hydra) or Intel MPI. */
-export function parseMpiVersion(text: string): MpiInfo | undefined {
-  const openmpi = /\(Open MPI\)\s+(\d+(?:\.\d+)*\S*)/.exec(text) ?? /Open MPI\D*(\d+\.\d+(?:\.\d+)?)/.exec(text);
-  if (openmpi?.[1]) return { flavour: 'openmpi', version: openmpi[1] };
-  const intel = /Intel\(R\) MPI Library[^\n]*Version\s+(\S+)/.exec(text);
-  if (intel?.[1]) return { flavour: 'intelmpi', version: intel[1].replace(/,$/, '') };
-  const hydra = /HYDRA build details:[\s\S]*?Version:\s+(\S+)/.exec(text);
-  if (hydra?.[1]) return { flavour: 'mpich', version: hydra[1] };
-  return undefined;
 }
 
 const positive = (text: string | undefined): number | undefined => {

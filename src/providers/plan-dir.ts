@@ -5,18 +5,15 @@ import { readInput } from '../io/read-input.js';
 import { join } from 'node:path';
 import { HpcrunError, inputError } from '../errors.js';
 import { requireHostName } from '../core/inventory.js';
-import { PLAN_FILES, type PlanFile, parsePlanFile, placeholderHosts } from '../core/plan/index.js';
-import type { MpiFlavour } from '../core/probe.js';
+import { launcherFor, type LauncherName, type Placed } from '../core/launchers/index.js';
+import { PLAN_FILES, type PlanFile, parsePlanFile, placeholderHosts, rankSlots } from '../core/plan/index.js';
 
 export interface PlanLaunch {
   ranks: number;
-  flavour: MpiFlavour;
-  nodes: { host: string; ranks: number }[];
-  /** The plan's launcher argv; `{PLAN_DIR}` stands for the folder holding `files`. */
-  argv: string[];
-  env: Record<string, string>;
-  /** The files the argv names, by file name. */
-  files: Record<string, string>;
+  /** The launcher the plan was made for (`slurm` is srun). */
+  flavour: LauncherName;
+  /** Every rank's node, as plan.json says; launchers render their files from it. */
+  placed: Placed;
 }
 
 const read = (dir: string, name: string): Promise<string> =>
@@ -31,6 +28,7 @@ export function hostsByRank(name: string, text: string): string[] {
     const run = /^(\S+):(\d+)$/.exec(line);
     if (name === PLAN_FILES.rankfile && rank && Number(rank[1]) === hosts.length) hosts.push(rank[2] as string);
     else if (name === PLAN_FILES.machinefile && run) hosts.push(...Array<string>(Number(run[2])).fill(run[1] as string));
+    else if (name === PLAN_FILES.slurmHostfile && /^\S+$/.test(line)) hosts.push(line);
     else throw inputError('HPCRUN_PLAN_INCONSISTENT', `${name}: cannot read ${JSON.stringify(line)}`, 'plan again with `hpcrun plan --out DIR`');
   }
   return hosts;
@@ -54,22 +52,20 @@ export async function readPlanDir(dir: string): Promise<PlanLaunch> {
     throw inputError('HPCRUN_PLAN_INVALID', `${join(dir, PLAN_FILES.plan)} is not JSON: ${(error as Error).message}`, 'plan again with `hpcrun plan --out DIR`');
   }
   const plan = parsePlanFile(data);
-  if (plan.mpi === 'slurm') {
-    throw new HpcrunError('usage', 'HPCRUN_PLAN_FOR_SLURM', 'the plan was made for Slurm (--mpi slurm); launch runs mpirun', {
-      hint: `inside an allocation run ${join(dir, PLAN_FILES.launch)} PROGRAM, or plan again with --mpi openmpi`,
-    });
-  }
   const hosts = plan.nodes.map((node) => requireHostName(node.host, join(dir, PLAN_FILES.plan)));
   if (hosts.join('\n') === placeholderHosts(plan.nodeCount).join('\n')) {
     throw new HpcrunError('usage', 'HPCRUN_PLAN_PLACEHOLDERS', `the plan names placeholder hosts (${hosts[0]}…), not real nodes`, {
       hint: 'plan again with --hosts FILE listing your nodes',
     });
   }
-  const files: Record<string, string> = {};
-  for (const name of [PLAN_FILES.hostfile, PLAN_FILES.rankfile, PLAN_FILES.machinefile]) {
-    if (!plan.launchArgv.some((word) => word.endsWith(`/${name}`))) continue;
-    files[name] = await read(dir, name);
-    if (name !== PLAN_FILES.hostfile) checkAgainstPlan(plan, name, files[name]);
-  }
-  return { ranks: plan.ranks, flavour: plan.mpi, nodes: plan.nodes, argv: plan.launchArgv, env: plan.launchEnv ?? {}, files };
+  // The file the plan's own launcher reads must still say what plan.json says.
+  const kind = launcherFor(plan.mpi).hostFileKind;
+  const name = kind === 'hostfile' ? PLAN_FILES.rankfile : kind === 'machinefile' ? PLAN_FILES.machinefile : PLAN_FILES.slurmHostfile;
+  checkAgainstPlan(plan, name, await read(dir, name));
+  const rankToNode = Int32Array.from(plan.rankToNode);
+  return {
+    ranks: plan.ranks,
+    flavour: plan.mpi,
+    placed: { nodes: plan.nodes, rankToNode, rankSlot: rankSlots(rankToNode, plan.nodes.length), ranksPerNode: plan.ranksPerNode, threadsPerRank: plan.threadsPerRank },
+  };
 }

@@ -41,6 +41,12 @@ export function slurmStateDir(env: Readonly<Record<string, string | undefined>>)
   return env.HPCRUN_SLURM_DIR || DEFAULT_SLURM_DIR;
 }
 
+/** slurmctld's port (node K listens on it + K): HPCRUN_SLURM_BASE_PORT, so that two clusters can run side by side. */
+export function slurmBasePort(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env.HPCRUN_SLURM_BASE_PORT;
+  return text ? Number(text) : DEFAULT_SLURM_BASE_PORT;
+}
+
 export function slurmNodeName(index: number): string {
   return `sn${index}`;
 }
@@ -123,7 +129,8 @@ export function renderSlurmConf(layout: SlurmLayout): string {
     'AccountingStorageType=accounting_storage/none',
     'KillWait=2',
     `NodeName=sn${range} NodeHostname=sn${range} NodeAddr=127.0.0.1 Port=${ports} CPUs=${layout.cpusPerNode} Sockets=1 CoresPerSocket=${layout.cpusPerNode} ThreadsPerCore=1 State=UNKNOWN`,
-    'PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
+    // Whole nodes, as many HPC sites allocate: `salloc -N 3` gets every CPU of each node as tasks.
+    'PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=EXCLUSIVE',
     '',
   ].join('\n');
 }

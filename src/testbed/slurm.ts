@@ -12,7 +12,7 @@ import { HpcrunError } from '../errors.js';
 import { missingCommands, runChecked, runCommand, type RunOptions } from '../exec/run.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ancestors, isRunning, listPids, readText, signal, sleep, utsOf } from './procs.js';
-import { CONTROLLER_HOST, DAEMON_MARKER, renderSlurmConf, slurmClientEnv, slurmLayout, slurmStateDir, type SlurmLayout } from './slurm-conf.js';
+import { CONTROLLER_HOST, DAEMON_MARKER, renderSlurmConf, slurmBasePort, slurmClientEnv, slurmLayout, slurmStateDir, type SlurmLayout } from './slurm-conf.js';
 
 export interface SlurmUpOptions {
   nodes: number;
@@ -58,7 +58,7 @@ export async function checkCanRunSlurm(): Promise<void> {
 
 /** Brings a cluster of `nodes` nodes up and waits until sinfo shows all of them idle. Idempotent. */
 export async function slurmUp(options: SlurmUpOptions): Promise<SlurmCluster> {
-  const layout = slurmLayout({ ...options, dir: options.dir ?? slurmStateDir(process.env) });
+  const layout = slurmLayout({ ...options, dir: options.dir ?? slurmStateDir(process.env), basePort: options.basePort ?? slurmBasePort(process.env) });
   const cluster = { dir: layout.dir, nodes: layout.nodes, env: slurmClientEnv(layout) };
   await checkCanRunSlurm();
   const conf = renderSlurmConf(layout);

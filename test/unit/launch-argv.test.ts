@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { blockPlacement, launcherArgv, machinefile, placementHostfile } from '../../src/core/launch.js';
+import { blockPlacement, placedInOrder } from '../../src/core/launch.js';
+import { FILES_DIR, LAUNCHER_NAMES, type LauncherName, inDir, launcherFor, parseMpiVersion } from '../../src/core/launchers/index.js';
 import { remoteCommandLine, statusOf } from '../../src/exec/job.js';
 import { HpcrunError } from '../../src/errors.js';
 
@@ -10,6 +11,8 @@ const three = [
   { name: 'n3', slots: 4 },
 ];
 
+const hostsOf = (placed: { nodes: readonly { host: string; ranks: number }[] }) => placed.nodes.map((node) => [node.host, node.ranks]);
+
 describe('blockPlacement', () => {
   it.each([
     [6, undefined, [['n1', 2], ['n2', 2], ['n3', 2]]],
@@ -18,9 +21,13 @@ describe('blockPlacement', () => {
     [3, 1, [['n1', 1], ['n2', 1], ['n3', 1]]],
     [5, 2, [['n1', 2], ['n2', 2], ['n3', 1]]],
   ])('places np=%i ppn=%s as %j', (np, ppn, expected) => {
-    const placement = blockPlacement(three, np, ppn);
-    expect(placement.hosts.map((host) => [host.name, host.ranks])).toEqual(expected);
-    expect(placement.hosts.reduce((sum, host) => sum + host.ranks, 0)).toBe(np);
+    const placed = blockPlacement(three, np, ppn);
+    expect(hostsOf(placed)).toEqual(expected);
+    expect(placed.rankToNode.length).toBe(np);
+    // Block order: node indices never go down, and each node's slots count 0, 1, ...
+    const nodes = Array.from(placed.rankToNode);
+    expect(nodes).toEqual([...nodes].sort((x, y) => x - y));
+    expect(Array.from(placed.rankSlot)).toEqual(nodes.map((node, rank) => nodes.slice(0, rank).filter((other) => other === node).length));
   });
 
   it.each([
@@ -40,23 +47,62 @@ describe('blockPlacement', () => {
   });
 });
 
-describe('launcherArgv', () => {
-  const placement = blockPlacement(three, 5);
+describe('launchers: one module per MPI, one render path', () => {
+  const block = blockPlacement(three, 5);
+  // An exact placement that is not block order: ranks alternate between two nodes.
+  const exact = { ...placedInOrder([{ host: 'a', ranks: 2 }, { host: 'b', ranks: 2 }]), rankToNode: Int32Array.from([0, 1, 0, 1]), rankSlot: Int32Array.from([0, 0, 1, 1]) };
+  const D = FILES_DIR;
 
-  it('builds Open MPI argv with the hostfile, block mapping and ssh arguments', () => {
-    expect(launcherArgv({ flavour: 'openmpi', np: 5, hostfilePath: '/tmp/h', sshArgs: ['-i', '/k', '-o', 'BatchMode=yes'], program: ['./a.out', 'x y'] })).toEqual([
-      'mpirun', '--hostfile', '/tmp/h', '-np', '5', '--map-by', 'slot', '--mca', 'plm_rsh_args', '-i /k -o BatchMode=yes', './a.out', 'x y',
-    ]);
-    expect(placementHostfile(placement)).toBe('n1 slots=2\nn2 slots=2\nn3 slots=1\n');
+  it.each<[LauncherName, 'block' | 'exact', string[], Record<string, string>, Record<string, string>]>([
+    ['openmpi', 'block', ['mpirun', '-np', '5', '--hostfile', `${D}/hostfile`, '--map-by', 'slot'], {}, { hostfile: 'n1 slots=2\nn2 slots=2\nn3 slots=1\n' }],
+    ['openmpi', 'exact', ['mpirun', '-np', '4', '--hostfile', `${D}/hostfile`, '--rankfile', `${D}/rankfile`], {}, { hostfile: 'a slots=2\nb slots=2\n', rankfile: 'rank 0=a slot=0\nrank 1=b slot=0\nrank 2=a slot=1\nrank 3=b slot=1\n' }],
+    ['mpich', 'block', ['mpiexec', '-n', '5', '-f', `${D}/machinefile`], {}, { machinefile: 'n1:2\nn2:2\nn3:1\n' }],
+    ['mpich', 'exact', ['mpiexec', '-n', '4', '-f', `${D}/machinefile`], {}, { machinefile: 'a:1\nb:1\na:1\nb:1\n' }],
+    ['intelmpi', 'exact', ['mpirun', '-n', '4', '-machinefile', `${D}/machinefile`], {}, { machinefile: 'a:1\nb:1\na:1\nb:1\n' }],
+    ['slurm', 'block', ['srun', '--distribution=arbitrary', '--ntasks=5', '--nodes=3', '--cpus-per-task=1'], { SLURM_HOSTFILE: `${D}/slurm-hostfile` }, { 'slurm-hostfile': 'n1\nn1\nn2\nn2\nn3\n' }],
+    ['slurm', 'exact', ['srun', '--distribution=arbitrary', '--ntasks=4', '--nodes=2', '--cpus-per-task=1'], { SLURM_HOSTFILE: `${D}/slurm-hostfile` }, { 'slurm-hostfile': 'a\nb\na\nb\n' }],
+  ])('%s with %s placement: argv, env and host file', (name, placement, argv, env, files) => {
+    const placed = placement === 'block' ? block : exact;
+    expect(launcherFor(name).render(placed, { placement })).toEqual({ argv, env, files });
   });
 
-  it('builds Hydra argv and a host:count machinefile for MPICH and Intel MPI', () => {
-    expect(launcherArgv({ flavour: 'mpich', np: 5, hostfilePath: 'm', program: ['p'] })).toEqual(['mpiexec', '-f', 'm', '-n', '5', 'p']);
-    expect(machinefile(placement)).toBe('n1:2\nn2:2\nn3:1\n');
+  it('passes threads per rank the way each MPI expects', () => {
+    const threaded = { ...exact, threadsPerRank: 4 };
+    expect(launcherFor('openmpi').render(threaded, { placement: 'exact' }).argv.slice(-2)).toEqual(['-x', 'OMP_NUM_THREADS']);
+    expect(launcherFor('mpich').render(threaded, { placement: 'exact' }).argv.slice(-5)).toEqual(['-bind-to', 'core:4', '-genv', 'OMP_NUM_THREADS', '4']);
+    expect(launcherFor('intelmpi').render(threaded, { placement: 'exact' }).argv).toContain('I_MPI_PIN_DOMAIN');
+    expect(launcherFor('slurm').render(threaded, { placement: 'exact' })).toMatchObject({ argv: expect.arrayContaining(['--cpus-per-task=4']), env: { OMP_NUM_THREADS: '4' } });
+    expect(launcherFor('openmpi').render(threaded, { placement: 'exact' }).files.rankfile).toContain('rank 0=a slot=0-3\n');
+  });
+
+  it('adds srun --mpi=pmix and Open MPI ssh arguments from the context', () => {
+    expect(launcherFor('slurm').render(block, { placement: 'block', pmi: 'pmix' }).argv[1]).toBe('--mpi=pmix');
+    expect(launcherFor('openmpi').render(block, { placement: 'block', sshArgs: ['-i', '/k', '-o', 'BatchMode=yes'] }).argv.slice(-3)).toEqual(['--mca', 'plm_rsh_args', '-i /k -o BatchMode=yes']);
+    // Hydra has no such hook: its ssh follows the node's own configuration.
+    expect(launcherFor('mpich').render(block, { placement: 'block', sshArgs: ['-i', '/k'] }).argv).not.toContain('-i /k');
   });
 
   it('refuses ssh arguments with spaces, which Open MPI would split', () => {
-    expect(() => launcherArgv({ flavour: 'openmpi', np: 1, hostfilePath: 'h', sshArgs: ['-i', '/my keys/id'], program: ['p'] })).toThrow(/splits its ssh arguments/);
+    expect(() => launcherFor('openmpi').render(block, { placement: 'block', sshArgs: ['-i', '/my keys/id'] })).toThrow(/splits its ssh arguments/);
+  });
+
+  it('fills the files folder into argv and env', () => {
+    const command = launcherFor('slurm').render(block, { placement: 'block' });
+    expect(inDir(command, '/tmp/j')).toEqual({ argv: command.argv, env: { SLURM_HOSTFILE: '/tmp/j/slurm-hostfile' } });
+    expect(inDir(launcherFor('openmpi').render(block, { placement: 'block' }), '/tmp/j').argv).toContain('/tmp/j/hostfile');
+  });
+
+  it('knows every launcher name', () => {
+    expect(LAUNCHER_NAMES.map((name) => launcherFor(name).command)).toEqual(['mpirun', 'mpiexec', 'mpirun', 'srun']);
+  });
+
+  it.each([
+    ['mpirun (Open MPI) 4.1.4\n\nReport bugs to http://www.open-mpi.org/community/help/', { flavour: 'openmpi', version: '4.1.4' }],
+    ['HYDRA build details:\n    Version:                                 4.0.2\n    Release Date:', { flavour: 'mpich', version: '4.0.2' }],
+    ['Intel(R) MPI Library for Linux* OS, Version 2021.10 Build 20230619 (id: c2e19c2f3e)\nHYDRA build details:\n    Version: 2021.10', { flavour: 'intelmpi', version: '2021.10' }],
+    ['bash: mpirun: command not found', undefined],
+  ])('recognises the MPI from %j', (text, info) => {
+    expect(parseMpiVersion(text)).toEqual(info);
   });
 });
 

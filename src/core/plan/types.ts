@@ -1,12 +1,15 @@
 // The planner's data types. A Plan is plain data: it can be serialised to
 // plan.json, read back by `hpcrun launch --plan DIR`, and rendered for any MPI.
 
+import { LAUNCHER_NAMES, type LauncherName } from '../launchers/types.js';
+
 export type MappingPolicy = 'compact' | 'block' | 'cyclic' | 'spread';
-export type MpiFlavour = 'openmpi' | 'mpich' | 'intelmpi' | 'slurm';
+/** The launcher a plan is made for (`slurm` is srun); see src/core/launchers/. */
+export type MpiFlavour = LauncherName;
 export type GcePlacementMode = 'auto' | 'compact' | 'none';
 
 export const MAPPING_POLICIES: readonly MappingPolicy[] = ['compact', 'block', 'cyclic', 'spread'];
-export const MPI_FLAVOURS: readonly MpiFlavour[] = ['openmpi', 'mpich', 'intelmpi', 'slurm'];
+export const MPI_FLAVOURS: readonly MpiFlavour[] = LAUNCHER_NAMES;
 
 /** A node shape: a catalog machine type, an on-prem shape, or one built from --cores-per-node. */
 export interface NodeShape {

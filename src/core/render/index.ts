@@ -2,10 +2,10 @@
 
 import { PLAN_FILES, toPlanFile, type PlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
-import { renderHostfile, renderMachinefile, renderRankfileBytes, renderSlurmHostfileBytes } from './hostfiles.js';
+import { renderHostfile, renderMachinefile, renderRankfileBytes, renderSlurmHostfileBytes } from '../launchers/files.js';
 import { launchArgv, launchEnv, renderLaunchScript } from './launch.js';
 
-export { renderHostfile, renderMachinefile, renderRankfile, renderRankfileBytes, renderSlurmHostfile, renderSlurmHostfileBytes } from './hostfiles.js';
+export { renderHostfile, renderMachinefile, renderRankfile, renderRankfileBytes, renderSlurmHostfile, renderSlurmHostfileBytes } from '../launchers/files.js';
 export { launchArgv, launchEnv, renderLaunchScript, PLAN_DIR } from './launch.js';
 export { renderSummary, renderRecommendations } from './summary.js';
 

@@ -1,33 +1,20 @@
-// The launch command for each MPI, as argv (pure, testable) and as launch.sh.
-// "{PLAN_DIR}" in argv stands for the plan directory.
+// launch.sh and plan.json's launch fields: the plan's launcher (src/core/launchers/)
+// rendered with exact placement. "{PLAN_DIR}" in argv stands for the plan directory.
 
-import { PLAN_FILES } from '../plan/plan-file.js';
+import { FILES_DIR, launcherFor } from '../launchers/index.js';
 import type { Plan } from '../plan/types.js';
 import { shellQuote } from '../../exec/quote.js';
 
-export const PLAN_DIR = '{PLAN_DIR}';
+export const PLAN_DIR = FILES_DIR;
+
+const rendered = (plan: Plan) => launcherFor(plan.job.mpi).render(plan, { placement: 'exact' });
 
 export function launchArgv(plan: Plan): string[] {
-  const n = String(plan.job.ranks);
-  const t = plan.threadsPerRank;
-  const file = (name: string): string => `${PLAN_DIR}/${name}`;
-  switch (plan.job.mpi) {
-    case 'openmpi':
-      return ['mpirun', '-np', n, '--hostfile', file(PLAN_FILES.hostfile), '--rankfile', file(PLAN_FILES.rankfile), ...(t > 1 ? ['-x', 'OMP_NUM_THREADS'] : [])];
-    case 'mpich':
-      return ['mpiexec', '-n', n, '-f', file(PLAN_FILES.machinefile), ...(t > 1 ? ['-bind-to', `core:${t}`, '-genv', 'OMP_NUM_THREADS', String(t)] : [])];
-    case 'intelmpi':
-      return ['mpirun', '-n', n, '-machinefile', file(PLAN_FILES.machinefile), ...(t > 1 ? ['-genv', 'OMP_NUM_THREADS', String(t), '-genv', 'I_MPI_PIN_DOMAIN', 'omp'] : [])];
-    case 'slurm':
-      return ['srun', '--distribution=arbitrary', `--ntasks=${n}`, `--nodes=${plan.nodeCount}`, `--cpus-per-task=${t}`];
-  }
+  return rendered(plan).argv;
 }
 
 export function launchEnv(plan: Plan): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (plan.threadsPerRank > 1) env.OMP_NUM_THREADS = String(plan.threadsPerRank);
-  if (plan.job.mpi === 'slurm') env.SLURM_HOSTFILE = `${PLAN_DIR}/${PLAN_FILES.slurmHostfile}`;
-  return env;
+  return rendered(plan).env;
 }
 
 /** Quotes one word for POSIX sh; PLAN_DIR becomes "$DIR". */
@@ -37,7 +24,8 @@ function shWord(word: string): string {
 }
 
 export function renderLaunchScript(plan: Plan): string {
-  const env = Object.entries(launchEnv(plan)).map(([k, v]) => `export ${k}=${shWord(v)}\n`);
+  const { argv, env } = rendered(plan);
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shWord(v)}\n`);
   const grid = plan.job.grid ? `grid ${plan.job.grid.join('x')}${plan.job.periodic ? ' periodic' : ''}, ` : '';
   return [
     '#!/bin/sh\n',
@@ -46,7 +34,7 @@ export function renderLaunchScript(plan: Plan): string {
     'set -eu\n',
     'DIR=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)\n',
     'if [ "$#" -lt 1 ]; then echo "usage: $0 PROGRAM [ARGS...]" >&2; exit 64; fi\n',
-    ...env,
-    `exec ${launchArgv(plan).map(shWord).join(' ')} "$@"\n`,
+    ...exports,
+    `exec ${argv.map(shWord).join(' ')} "$@"\n`,
   ].join('');
 }

@@ -1,33 +1,14 @@
-// Puts a job's files in place (a temp folder here, or one on the head node),
-// runs the launcher, and always removes the folder again.
+// Runs a job on a head node over SSH: its files go to a `mktemp -d` folder
+// there, the launcher runs under the stdin watchdog, and the folder is always
+// removed again.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Deps } from '../deps.js';
-import { HpcrunError } from '../errors.js';
-import { type JobDescription, placeJob } from '../core/launch.js';
-import { type JobEnd, runLocalJob, runRemoteJob } from '../exec/job.js';
-import { shellJoin } from '../exec/quote.js';
-import { type Connection, exec } from '../exec/ssh.js';
-
-export async function runJobHere(job: JobDescription, timeoutMs: number | undefined, deps: Deps): Promise<JobEnd> {
-  let dir: string;
-  try {
-    dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-'));
-  } catch (error) {
-    throw new HpcrunError('output', 'HPCRUN_TMP_UNWRITABLE', `cannot create a temporary folder in ${tmpdir()}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'set TMPDIR to a writable folder',
-    });
-  }
-  try {
-    for (const [name, content] of Object.entries(job.files)) await writeFile(join(dir, name), content);
-    const placed = placeJob(job, dir);
-    return await runLocalJob({ argv: placed.argv, env: { ...deps.env, ...placed.env }, timeoutMs }, deps);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import type { Deps } from '../../deps.js';
+import { HpcrunError } from '../../errors.js';
+import { inDir } from '../../core/launchers/index.js';
+import { type JobEnd, runRemoteJob } from '../../exec/job.js';
+import { shellJoin } from '../../exec/quote.js';
+import { type Connection, exec } from '../../exec/ssh.js';
+import type { Job } from '../types.js';
 
 /** Variables set on the head node: OMPI_* from here plus the job's own; never secrets. */
 export function remoteEnv(env: Deps['env'], job: Readonly<Record<string, string>>): Record<string, string> {
@@ -35,7 +16,7 @@ export function remoteEnv(env: Deps['env'], job: Readonly<Record<string, string>
   return { ...Object.fromEntries(ompi), ...job };
 }
 
-export async function runJobOnHead(head: Connection, job: JobDescription, timeoutMs: number | undefined, deps: Deps): Promise<JobEnd> {
+export async function runJobOnHead(head: Connection, job: Job, timeoutMs: number | undefined, deps: Deps): Promise<JobEnd> {
   // A Ctrl-C while the folder is being made must still remove it.
   let interrupted: NodeJS.Signals | undefined;
   const removeHandler = deps.onSignal((signal) => {
@@ -61,8 +42,8 @@ export async function runJobOnHead(head: Connection, job: JobDescription, timeou
     }
     removeHandler();
     if (interrupted) return { exitCode: undefined, signal: undefined, timedOut: false, interruptedBy: interrupted, durationMs: 0 };
-    const placed = placeJob(job, path);
-    return await runRemoteJob({ client: head.client, argv: placed.argv, env: remoteEnv(deps.env, placed.env), timeoutMs }, deps);
+    const placed = inDir(job, path);
+    return await runRemoteJob({ client: head.client, argv: [...placed.argv, ...job.program], env: remoteEnv(deps.env, placed.env), timeoutMs }, deps);
   } finally {
     removeHandler();
     if (dir) await exec(head.client, shellJoin(['rm', '-rf', '--', dir]), { timeoutMs: 30_000 }).catch(() => undefined);

@@ -1,0 +1,43 @@
+// Open MPI's mpirun: a hostfile of `host slots=N`, plus a rankfile when every
+// rank's node (and core) is fixed. Its own ssh gets hpcrun's key and
+// known_hosts through plm_rsh_args.
+
+import { HpcrunError } from '../../errors.js';
+import { renderHostfile, renderRankfile, threadEnv } from './files.js';
+import { FILES_DIR, type LaunchCommand, type LaunchContext, type MpiLauncher, type Placed } from './types.js';
+
+/** Open MPI's `--mca plm_rsh_args`, which it splits on spaces: a word with a space is refused. */
+export function sshMcaArgs(sshArgs: readonly string[]): string[] {
+  if (sshArgs.length === 0) return [];
+  const spaced = sshArgs.find((arg) => /\s/.test(arg));
+  if (spaced) {
+    throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its ssh arguments on spaces, so ${JSON.stringify(spaced)} cannot be passed`, {
+      hint: 'move the identity or known_hosts file to a path without spaces',
+    });
+  }
+  return ['--mca', 'plm_rsh_args', sshArgs.join(' ')];
+}
+
+export const openmpi: MpiLauncher = {
+  name: 'openmpi',
+  command: 'mpirun',
+  hostFileKind: 'hostfile',
+  parseVersion(text) {
+    const match = /\(Open MPI\)\s+(\d+(?:\.\d+)*\S*)/.exec(text) ?? /Open MPI\D*(\d+\.\d+(?:\.\d+)?)/.exec(text);
+    return match?.[1] ? { flavour: 'openmpi', version: match[1] } : undefined;
+  },
+  render(placed: Placed, context: LaunchContext): LaunchCommand {
+    const t = placed.threadsPerRank;
+    const files: Record<string, string> = { hostfile: renderHostfile(placed) };
+    const argv = ['mpirun', '-np', String(placed.rankToNode.length), '--hostfile', `${FILES_DIR}/hostfile`];
+    if (context.placement === 'exact') {
+      files.rankfile = renderRankfile(placed);
+      argv.push('--rankfile', `${FILES_DIR}/rankfile`);
+    } else {
+      argv.push('--map-by', 'slot');
+    }
+    if (t > 1) argv.push('-x', 'OMP_NUM_THREADS');
+    argv.push(...sshMcaArgs(context.sshArgs ?? []));
+    return { argv, env: threadEnv(t), files };
+  },
+};

@@ -1,0 +1,105 @@
+// The SSH provider: nodes from an inventory in Open MPI hostfile syntax, each
+// checked over ssh2 with verified host keys, and the job's launcher run here
+// or on a head node (--head). Release closes every connection.
+
+import type { Deps } from '../../deps.js';
+import { HpcrunError, usageError } from '../../errors.js';
+import { type InventoryHost, parseInventory } from '../../core/inventory.js';
+import { launcherFor } from '../../core/launchers/index.js';
+import { type Connection, type SshSettings, connect, resolveSshSettings } from '../../exec/ssh.js';
+import { readInput } from '../../io/read-input.js';
+import { checkSameMpi, probeHere, summarise } from '../checks.js';
+import { captureHere, runHere } from '../local.js';
+import type { Provider, ProviderNode } from '../types.js';
+import { runJobOnHead } from './head.js';
+import { closeAll, preflight } from './preflight.js';
+
+export interface SshOptions {
+  identity?: string | undefined;
+  user?: string | undefined;
+  port?: number | undefined;
+  knownHosts?: string | undefined;
+  acceptNewHostKeys?: boolean | undefined;
+}
+
+export interface SshProviderOptions {
+  /** The inventory: a file to read, or hosts already known (a plan's). */
+  inventory: string | readonly InventoryHost[];
+  /** Run the launcher on this host over SSH instead of here. */
+  head?: string | undefined;
+  ssh: SshOptions;
+}
+
+export async function readInventoryFile(path: string): Promise<InventoryHost[]> {
+  const text = await readInput(path, `the inventory ${path}`, 'HPCRUN_INVENTORY_MISSING', 'give --hosts a file with one host per line (Open MPI hostfile syntax); `hpcrun testbed up` writes one');
+  return parseInventory(text, path);
+}
+
+/**
+ * ssh arguments for mpirun's own daemon launch, so that it trusts and
+ * authenticates as preflight did. On a head node only the policy travels:
+ * key and known_hosts paths are this machine's.
+ */
+export function mpirunSshArgs(options: SshOptions, env: Deps['env'], onHead: boolean): string[] {
+  const args: string[] = [];
+  const identity = options.identity ?? env.HPCRUN_SSH_IDENTITY;
+  const knownHosts = options.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
+  if (identity && !onHead) args.push('-i', identity);
+  if (knownHosts && !onHead) args.push('-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null');
+  args.push('-o', `StrictHostKeyChecking=${options.acceptNewHostKeys ? 'accept-new' : 'yes'}`, '-o', 'BatchMode=yes');
+  if (options.user) args.push('-l', options.user);
+  if (options.port) args.push('-p', String(options.port));
+  return args;
+}
+
+export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
+  const connections = new Map<string, Connection>();
+  let head: Connection | undefined;
+  let settings: SshSettings | undefined;
+  return {
+    name: 'ssh',
+    async acquire(): Promise<ProviderNode[]> {
+      const inventory = typeof options.inventory === 'string' ? await readInventoryFile(options.inventory) : options.inventory;
+      return inventory.map((host) => ({ host: host.name, slots: host.slots }));
+    },
+    async preflight(nodes) {
+      const started = performance.now();
+      settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
+      const hosts = nodes.map((node) => node.host);
+      if (options.head) {
+        head = await connect(options.head, settings);
+        connections.set(options.head, head);
+      }
+      // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
+      const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
+      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : probeHere(deps.env)]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (local.status === 'rejected') throw local.reason;
+      const all = checked.value.reports;
+      const reports = all.filter((report) => hosts.includes(report.host));
+      checkSameMpi(local.value ? [...all, local.value] : all);
+      const byHost = new Map(reports.map((report) => [report.host, report.probe]));
+      return {
+        nodes: nodes.map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
+        mpi: reports[0]!.probe.mpi!,
+        summary: summarise(reports, performance.now() - started),
+      };
+    },
+    launcher(mpi, choice) {
+      if (choice === 'srun') {
+        throw usageError('HPCRUN_SRUN_NEEDS_SLURM', '--launcher srun needs a Slurm allocation, but the nodes come from --hosts', 'run inside salloc or sbatch without --hosts, or drop --launcher srun');
+      }
+      return { launcher: launcherFor(mpi?.flavour ?? 'openmpi'), context: { sshArgs: mpirunSshArgs(options.ssh, deps.env, Boolean(options.head)) } };
+    },
+    run(job, runOptions, runDeps) {
+      return head ? runJobOnHead(head, job, runOptions.timeoutMs, runDeps) : runHere(job, runOptions, runDeps);
+    },
+    capture(job, captureOptions, runDeps) {
+      if (options.head) throw new HpcrunError('usage', 'HPCRUN_HEAD_CAPTURE', 'this command cannot run its launcher through --head yet', { hint: 'run it on a node that reaches the others (hpcrun testbed exec -- ...)' });
+      return captureHere(job, captureOptions, runDeps);
+    },
+    async release() {
+      closeAll(connections);
+    },
+  };
+}

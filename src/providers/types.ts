@@ -1,0 +1,77 @@
+// The provider seam: every node source (an SSH inventory, a Slurm allocation,
+// later Compute Engine) sits behind one interface, used in one order:
+//
+//   acquire   -> the nodes, as the source names them (contacts nothing)
+//   preflight -> every node checked; cores, memory and MPI read
+//   run       -> a launcher's command executed (here, or on a head node)
+//   release   -> always, in a `finally` (withProvider does it)
+//
+// A new provider is one folder under src/providers/ that exports a Provider.
+
+import type { Deps } from '../deps.js';
+import type { Launcher, LaunchContext, MpiInfo } from '../core/launchers/index.js';
+import type { JobEnd } from '../exec/job.js';
+import type { RunResult } from '../exec/run.js';
+
+export type ProviderName = 'ssh' | 'slurm';
+
+export interface ProviderNode {
+  host: string;
+  /** Ranks the source grants on this node (inventory slots, Slurm tasks); undefined = one per physical core. */
+  slots: number | undefined;
+}
+
+export interface CheckedNode extends ProviderNode {
+  physicalCores: number | undefined;
+  memAvailableBytes: number | undefined;
+}
+
+export interface Preflight {
+  nodes: CheckedNode[];
+  /** The MPI every node runs (one flavour and version, or preflight fails). */
+  mpi: MpiInfo;
+  /** One line for stderr: what was checked and how long it took. */
+  summary: string;
+}
+
+/** Which launcher to start a job with: the MPI's own (mpirun/mpiexec), or srun. */
+export type LauncherChoice = 'mpi' | 'srun';
+
+/** A launcher's rendered command, the program after it, and how to run it. */
+export interface Job {
+  argv: readonly string[];
+  env: Readonly<Record<string, string>>;
+  files: Readonly<Record<string, string>>;
+  program: readonly string[];
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+}
+
+export interface CaptureOptions {
+  cancel?: AbortSignal;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  acquire(): Promise<ProviderNode[]>;
+  preflight(nodes: readonly ProviderNode[]): Promise<Preflight>;
+  /** The launcher and its context for this source: for example srun with --mpi=pmix in Slurm, mpirun with hpcrun's ssh settings over SSH. */
+  launcher(mpi: MpiInfo | undefined, choice: LauncherChoice | undefined): { launcher: Launcher; context: Omit<LaunchContext, 'placement'> };
+  /** Runs a job, streaming its output; the end is data. */
+  run(job: Job, options: RunOptions, deps: Deps): Promise<JobEnd>;
+  /** Runs a job and keeps its output (bench kernels). */
+  capture(job: Job, options: CaptureOptions, deps: Deps): Promise<RunResult>;
+  release(): Promise<void>;
+}
+
+/** acquire (unless the nodes were acquired already) -> preflight -> work -> release, with release always run. */
+export async function withProvider<T>(provider: Provider, work: (checked: Preflight) => Promise<T>, acquired?: readonly ProviderNode[]): Promise<T> {
+  try {
+    const nodes = acquired ?? (await provider.acquire());
+    return await work(await provider.preflight(nodes));
+  } finally {
+    await provider.release();
+  }
+}
