@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
 import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
-import { hpcrun } from './cluster.js';
+import { hpcrun } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
 const REPORT = 'echo "rank $SLURM_PROCID on $(hostname)"';

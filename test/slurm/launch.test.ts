@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
 import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
-import { BIN, ROOT, ranksByHost } from './cluster.js';
+import { BIN, ROOT, ranksByHost } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
 // Open MPI under Slurm on one host: TCP over loopback, no binding (DESIGN §7), no busy polling.
@@ -65,8 +65,8 @@ describe('launch inside a Slurm allocation', () => {
   it('prints the srun argv and SLURM_HOSTFILE with --dry-run', async () => {
     const result = await inAllocation(['-N', '2'], ['launch', '--np', '3', '--dry-run', '--', 'hostname']);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toContain("env SLURM_HOSTFILE='<job-dir>/slurm-hostfile' srun --mpi=pmix --distribution=arbitrary --ntasks=3 --nodes=2 --cpus-per-task=1 hostname");
-    expect(result.stdout).toContain('# <job-dir>/slurm-hostfile:\nsn1\nsn1\nsn2\n');
+    expect(result.stdout).toContain("env 'SLURM_HOSTFILE=<job-dir>/slurm-hostfile' srun --mpi=pmix --distribution=arbitrary --ntasks=3 --nodes=2 --cpus-per-task=1 hostname");
+    expect(result.stdout).toContain('# <job-dir>/slurm-hostfile:\nsn1\nsn1\nsn2');
   });
 
   it('passes on the program\'s exit status', async () => {
