@@ -81,8 +81,3 @@ export function parseInventory(text: string, source = 'inventory', options: Inve
   }
   return [...hosts.values()];
 }
-
-/** Renders hosts and their rank counts as an Open MPI hostfile. */
-export function renderHostfile(entries: readonly { name: string; slots: number }[]): string {
-  return entries.map((entry) => `${entry.name} slots=${entry.slots}\n`).join('');
-}

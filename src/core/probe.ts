@@ -17,8 +17,6 @@ export const PROBE_SCRIPT = [
   'if command -v mpirun >/dev/null 2>&1; then echo "mpirun=$(command -v mpirun)"; mpirun --version 2>&1 | head -n 4 | sed "s/^/mpi: /"; else echo "mpirun="; fi',
 ].join('\n');
 
-export type { MpiFlavour, MpiInfo } from './launchers/index.js';
-
 export interface ProbeResult {
   hostname: string;
   cpus: number | undefined;
