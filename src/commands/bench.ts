@@ -132,7 +132,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         }
       }
       return await conclude(writer, results, hosts, spec, controller.signal, options, deps, rounds.length);
-    }, acquired);
+    }, { acquired });
   } finally {
     removeHandler();
   }

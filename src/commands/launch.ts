@@ -151,7 +151,7 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
     checkFlavour(options.mpi, checked.mpi, '--mpi asks for');
     const job = buildJob(provider, spec, placementOf(spec, checked.nodes), checked.mpi, choice);
     return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
-  });
+  }, { program: { name: spec.program[0] as string, dir: provider.workDir } });
 }
 
 function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {

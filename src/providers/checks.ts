@@ -2,7 +2,7 @@
 // where the launcher runs), and the one-line preflight summary.
 
 import { HpcrunError } from '../errors.js';
-import { PROBE_SCRIPT, type ProbeResult, parseProbe } from '../core/probe.js';
+import { type ProbeResult, parseProbe, probeArgv } from '../core/probe.js';
 import { runCommand } from '../exec/run.js';
 
 export interface NodeReport {
@@ -36,10 +36,22 @@ export function checkSameMpi(reports: readonly NodeReport[]): void {
 
 /** The same probe on this machine, where mpirun will run. */
 export async function probeHere(env: Readonly<Record<string, string | undefined>>): Promise<NodeReport> {
-  const result = await runCommand(['sh', '-c', PROBE_SCRIPT], { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
+  const result = await runCommand(probeArgv(), { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
   return { host: 'localhost (where mpirun runs)', probe: parseProbe(result.stdout, 'localhost') };
 }
 
+
+/** The program must exist on every node; the nodes that lack it are named. */
+export function checkProgram(reports: readonly NodeReport[], program: string): void {
+  const lacking = reports.filter((report) => report.probe.program === '');
+  if (lacking.length > 0) {
+    throw new HpcrunError('preflight', 'HPCRUN_PROGRAM_MISSING', `${program} was not found on ${lacking.map((report) => report.host).join(', ')}`, {
+      hint: program.includes('/')
+        ? 'the nodes do not share this folder: copy the program there, use a shared filesystem, or (ssh) pass --bcast to copy it for the job'
+        : 'install it on every node, or give its path',
+    });
+  }
+}
 
 export function summarise(reports: readonly NodeReport[], ms: number, how = 'preflight'): string {
   const mpi = reports[0]?.probe.mpi;

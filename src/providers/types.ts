@@ -10,6 +10,7 @@
 
 import type { Deps } from '../deps.js';
 import type { Launcher, LaunchContext, MpiInfo } from '../core/launchers/index.js';
+import type { ProgramCheck } from '../core/probe.js';
 import type { JobEnd } from '../exec/job.js';
 import type { RunResult } from '../exec/run.js';
 
@@ -45,6 +46,11 @@ export interface Job {
   program: readonly string[];
 }
 
+export interface PreflightOptions {
+  /** A program every node must have, from the folder ranks start in. */
+  program?: ProgramCheck | undefined;
+}
+
 export interface RunOptions {
   timeoutMs?: number;
 }
@@ -56,7 +62,9 @@ export interface CaptureOptions {
 export interface Provider {
   readonly name: ProviderName;
   acquire(): Promise<ProviderNode[]>;
-  preflight(nodes: readonly ProviderNode[]): Promise<Preflight>;
+  preflight(nodes: readonly ProviderNode[], options?: PreflightOptions): Promise<Preflight>;
+  /** The folder ranks start in, for the program check: this machine's, or undefined for a head node's login folder. */
+  readonly workDir: string | undefined;
   /** The launcher and its context for this source: for example srun with --mpi=pmix in Slurm, mpirun with hpcrun's ssh settings over SSH. */
   launcher(mpi: MpiInfo | undefined, choice: LauncherChoice | undefined): { launcher: Launcher; context: Omit<LaunchContext, 'placement'> };
   /** Runs a job, streaming its output; the end is data. */
@@ -67,10 +75,10 @@ export interface Provider {
 }
 
 /** acquire (unless the nodes were acquired already) -> preflight -> work -> release, with release always run. */
-export async function withProvider<T>(provider: Provider, work: (checked: Preflight) => Promise<T>, acquired?: readonly ProviderNode[]): Promise<T> {
+export async function withProvider<T>(provider: Provider, work: (checked: Preflight) => Promise<T>, options: PreflightOptions & { acquired?: readonly ProviderNode[] } = {}): Promise<T> {
   try {
-    const nodes = acquired ?? (await provider.acquire());
-    return await work(await provider.preflight(nodes));
+    const nodes = options.acquired ?? (await provider.acquire());
+    return await work(await provider.preflight(nodes, options));
   } finally {
     await provider.release();
   }

@@ -61,6 +61,15 @@ describe('launch across the virtual cluster', () => {
     },
   );
 
+  it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('names the nodes that lack the program before mpirun starts (from %s)', async (on, extra) => {
+    for (const program of ['no-such-program-hpcrun', './no-such-program-hpcrun']) {
+      const result = await finished(hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', program, 'arg']));
+      expect(result.exitCode, result.stderr).toBe(68);
+      expect(result.stderr).toContain(`HPCRUN_PROGRAM_MISSING: ${program} was not found on hpcrun-n1, hpcrun-n2, hpcrun-n3`);
+      expect(result.stderr).not.toMatch(/mpirun|ORTE/);
+    }
+  });
+
   it('names a node whose sshd is down before mpirun starts, within seconds', async () => {
     const marker = join(scratch, 'ran');
     process.kill(await sshdPidOf('hpcrun-n2'));

@@ -8,10 +8,10 @@
 import type { Deps } from '../../deps.js';
 import { HpcrunError, usageError } from '../../errors.js';
 import { launcherFor, pmiFor } from '../../core/launchers/index.js';
-import { PROBE_SCRIPT, parseProbe } from '../../core/probe.js';
+import { PROBE_SCRIPT, type ProgramCheck, parseProbe } from '../../core/probe.js';
 import { type Allocation, compressHostlist, readAllocation } from '../../core/slurm/hostlist.js';
 import { runCommand } from '../../exec/run.js';
-import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi, probeHere, summarise } from '../checks.js';
+import { type NodeReport, PROBE_TIMEOUT_MS, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
 import type { LauncherChoice, Provider, ProviderNode } from '../types.js';
 
@@ -45,8 +45,8 @@ export function parseProbeStep(stdout: string): NodeReport[] {
   });
 }
 
-async function probeStep(hosts: readonly string[], env: Deps['env']): Promise<NodeReport[]> {
-  const argv = ['srun', `--nodelist=${hosts.join(',')}`, `--nodes=${hosts.length}`, `--ntasks=${hosts.length}`, '--ntasks-per-node=1', '--label', '--kill-on-bad-exit=1', 'sh', '-c', `echo "node=$SLURMD_NODENAME"\n${PROBE_SCRIPT}`];
+async function probeStep(hosts: readonly string[], env: Deps['env'], program: ProgramCheck | undefined): Promise<NodeReport[]> {
+  const argv = ['srun', `--nodelist=${hosts.join(',')}`, `--nodes=${hosts.length}`, `--ntasks=${hosts.length}`, '--ntasks-per-node=1', '--label', '--kill-on-bad-exit=1', 'sh', '-c', `echo "node=$SLURMD_NODENAME"\n${PROBE_SCRIPT}`, 'hpcrun-probe', ...(program ? [program.name, program.dir ?? ''] : [])];
   const result = await runCommand(argv, { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
   if (result.spawnFailed) {
     throw new HpcrunError('environment', 'HPCRUN_NO_LAUNCHER', 'cannot start srun here', { hint: 'run hpcrun where the Slurm client commands are on the PATH (a login node, or inside the batch job)' });
@@ -65,15 +65,17 @@ async function probeStep(hosts: readonly string[], env: Deps['env']): Promise<No
 export function slurmProvider(options: SlurmProviderOptions, deps: Deps): Provider {
   return {
     name: 'slurm',
+    workDir: deps.cwd,
     async acquire(): Promise<ProviderNode[]> {
       return requireAllocation(deps.env).nodes.map((node) => ({ host: node.host, slots: node.tasks }));
     },
-    async preflight(nodes) {
+    async preflight(nodes, preflightOptions = {}) {
       const started = performance.now();
-      const [step, local] = await Promise.allSettled([probeStep(nodes.map((node) => node.host), deps.env), options.choice === 'mpi' ? probeHere(deps.env) : undefined]);
+      const [step, local] = await Promise.allSettled([probeStep(nodes.map((node) => node.host), deps.env, preflightOptions.program), options.choice === 'mpi' ? probeHere(deps.env) : undefined]);
       if (step.status === 'rejected') throw step.reason;
       if (local.status === 'rejected') throw local.reason;
       checkSameMpi(local.value ? [...step.value, local.value] : step.value);
+      if (preflightOptions.program) checkProgram(step.value, preflightOptions.program.name);
       const byHost = new Map(step.value.map((report) => [report.host, report.probe]));
       return {
         nodes: nodes.map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),

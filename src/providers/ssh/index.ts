@@ -8,7 +8,7 @@ import { type InventoryHost, parseInventory } from '../../core/inventory.js';
 import { launcherFor } from '../../core/launchers/index.js';
 import { type Connection, type SshSettings, connect, resolveSshSettings } from '../../exec/ssh.js';
 import { readInput } from '../../io/read-input.js';
-import { checkSameMpi, probeHere, summarise } from '../checks.js';
+import { checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
 import type { Provider, ProviderNode } from '../types.js';
 import { runJobOnHead } from './head.js';
@@ -58,11 +58,12 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   let settings: SshSettings | undefined;
   return {
     name: 'ssh',
+    workDir: options.head ? undefined : deps.cwd,
     async acquire(): Promise<ProviderNode[]> {
       const inventory = typeof options.inventory === 'string' ? await readInventoryFile(options.inventory) : options.inventory;
       return inventory.map((host) => ({ host: host.name, slots: host.slots }));
     },
-    async preflight(nodes) {
+    async preflight(nodes, preflightOptions = {}) {
       const started = performance.now();
       settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
       const hosts = nodes.map((node) => node.host);
@@ -72,12 +73,13 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
       const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client), head ? undefined : probeHere(deps.env)]);
+      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program), head ? undefined : probeHere(deps.env)]);
       if (checked.status === 'rejected') throw checked.reason;
       if (local.status === 'rejected') throw local.reason;
       const all = checked.value.reports;
       const reports = all.filter((report) => hosts.includes(report.host));
       checkSameMpi(local.value ? [...all, local.value] : all);
+      if (preflightOptions.program) checkProgram(reports, preflightOptions.program.name);
       const byHost = new Map(reports.map((report) => [report.host, report.probe]));
       return {
         nodes: nodes.map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),

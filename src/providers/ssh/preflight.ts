@@ -5,7 +5,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HpcrunError, isHpcrunError } from '../../errors.js';
-import { PROBE_SCRIPT, parseProbe } from '../../core/probe.js';
+import { type ProgramCheck, parseProbe, probeArgv } from '../../core/probe.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi } from '../checks.js';
 import { type Connection, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
@@ -15,12 +15,12 @@ export interface PreflightResult {
   connections: Map<string, Connection>;
 }
 
-export const probeCommand = (): string => shellJoin(['sh', '-c', PROBE_SCRIPT]);
+export const probeCommand = (program?: ProgramCheck): string => shellJoin(probeArgv(program));
 
-async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via?: SshClient): Promise<NodeReport> {
+async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via: SshClient | undefined, program: ProgramCheck | undefined): Promise<NodeReport> {
   const connection = connections.get(host) ?? (await connect(host, settings, via));
   connections.set(host, connection);
-  const result = await exec(connection.client, probeCommand(), { timeoutMs: PROBE_TIMEOUT_MS });
+  const result = await exec(connection.client, probeCommand(program), { timeoutMs: PROBE_TIMEOUT_MS });
   if (result.signal === 'TIMEOUT') {
     throw new HpcrunError('preflight', 'HPCRUN_PROBE_TIMEOUT', `${host}: the preflight probe did not answer within ${PROBE_TIMEOUT_MS / 1000} s`, {
       hint: `log in to ${host} and check that \`mpirun --version\` and \`lscpu\` return promptly`,
@@ -36,8 +36,8 @@ async function probeHost(host: string, settings: SshSettings, connections: Map<s
  * Checks every host. `connections` may already hold some (the head node);
  * new ones are added and stay open for the caller, who must close them.
  */
-export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient): Promise<PreflightResult> {
-  const outcomes = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via)));
+export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck): Promise<PreflightResult> {
+  const outcomes = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program)));
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
   if (failures.length > 0) {
     const errors = failures.map((failure) => (isHpcrunError(failure) ? failure : new HpcrunError('preflight', 'HPCRUN_PREFLIGHT_FAILED', String(failure))));
