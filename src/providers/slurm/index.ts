@@ -59,7 +59,8 @@ async function probeStep(hosts: readonly string[], env: Deps['env'], program: Pr
       hint: 'check the nodes with sinfo and scontrol show node; the allocation may have lost a node',
     });
   }
-  return reports;
+  // In the allocation's order, not the order the tasks happened to print in.
+  return hosts.map((host) => reports.find((report) => report.host === host) as NodeReport);
 }
 
 export function slurmProvider(options: SlurmProviderOptions, deps: Deps): Provider {
