@@ -5,7 +5,7 @@ import { readInput } from '../io/read-input.js';
 import { join } from 'node:path';
 import { HpcrunError, inputError } from '../errors.js';
 import { requireHostName } from '../core/inventory.js';
-import { PLAN_FILES, type PlanFile, parsePlanFile, placeholderHosts } from '../core/plan/index.js';
+import { PLAN_FILES, type StoredPlan, parsePlanFile, placeholderHosts } from '../core/plan/index.js';
 import type { MpiFlavour } from '../core/probe.js';
 
 export interface PlanLaunch {
@@ -36,7 +36,7 @@ export function hostsByRank(name: string, text: string): string[] {
   return hosts;
 }
 
-function checkAgainstPlan(plan: PlanFile & { rankToNode: number[] }, name: string, text: string): void {
+function checkAgainstPlan(plan: StoredPlan, name: string, text: string): void {
   const listed = hostsByRank(name, text);
   const planned = plan.rankToNode.map((node) => plan.nodes[node]?.host);
   const first = planned.findIndex((host, rank) => listed[rank] !== host);
@@ -71,5 +71,5 @@ export async function readPlanDir(dir: string): Promise<PlanLaunch> {
     files[name] = await read(dir, name);
     if (name !== PLAN_FILES.hostfile) checkAgainstPlan(plan, name, files[name]);
   }
-  return { ranks: plan.ranks, flavour: plan.mpi, nodes: plan.nodes, argv: plan.launchArgv, env: plan.launchEnv ?? {}, files };
+  return { ranks: plan.ranks, flavour: plan.mpi, nodes: plan.nodes, argv: plan.launchArgv, env: plan.launchEnv, files };
 }
