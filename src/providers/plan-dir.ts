@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { HpcrunError, inputError } from '../errors.js';
 import { requireHostName } from '../core/inventory.js';
 import { launcherFor, type LauncherName, type Placed } from '../core/launchers/index.js';
-import { PLAN_FILES, type PlanFile, parsePlanFile, placeholderHosts, rankSlots } from '../core/plan/index.js';
+import { PLAN_FILES, type StoredPlan, parsePlanFile, placeholderHosts, rankSlots } from '../core/plan/index.js';
 
 export interface PlanLaunch {
   ranks: number;
@@ -34,7 +34,7 @@ export function hostsByRank(name: string, text: string): string[] {
   return hosts;
 }
 
-function checkAgainstPlan(plan: PlanFile & { rankToNode: number[] }, name: string, text: string): void {
+function checkAgainstPlan(plan: StoredPlan, name: string, text: string): void {
   const listed = hostsByRank(name, text);
   const planned = plan.rankToNode.map((node) => plan.nodes[node]?.host);
   const first = planned.findIndex((host, rank) => listed[rank] !== host);

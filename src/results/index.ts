@@ -4,7 +4,6 @@ export {
   CSV_COLUMNS,
   SCHEMA_VERSION,
   baseMetadata,
-  validateResultSet,
   type ResultMetadata,
   type ResultRow,
   type ResultSet,
@@ -16,6 +15,6 @@ export { rowsToCsv } from './csv.js';
 export { writeFileAtomic } from '../io/atomic.js';
 export { defaultOutBase, resultPaths, type ResultPaths } from './paths.js';
 export { openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter } from './writer.js';
-export { parseResultSet, readResultSet } from './reader.js';
+export { parseResultSet, readResultSet, validateResultSet } from './reader.js';
 export { gitRevision, toolProvenance } from './provenance.js';
 export { rowFromSamples, rowFromMeasurement } from './rows.js';

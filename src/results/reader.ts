@@ -1,10 +1,32 @@
 // Reading a result set back: PATH, PATH.json or PATH.csv all name the JSON,
-// which is the complete record. Validates schemaVersion.
+// which is the complete record. Checks schemaVersion first (a file of another
+// version says which it has and which this hpcrun reads), then the schema.
 
 import { readFile } from 'node:fs/promises';
 import { HpcrunError, inputError } from '../errors.js';
+import { checkResultSet, joinErrors, resultSetVersion, show, type ResultSet } from '../schemas/index.js';
 import { resultPaths } from './paths.js';
-import { validateResultSet, type ResultSet } from './schema.js';
+
+const SCHEMA_HINT = 'see results/README.md and results/result-set.schema.json';
+
+/** Validates parsed JSON as a result set; `source` names it in errors. */
+export function validateResultSet(value: unknown, source: string): ResultSet {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw inputError('HPCRUN_RESULTS_INVALID', `${source}: not a result set (expected a JSON object)`, SCHEMA_HINT);
+  }
+  const version = resultSetVersion(value);
+  if (!version.ok) {
+    const newer = typeof version.found === 'number' && version.found > version.need;
+    throw inputError(
+      'HPCRUN_RESULTS_VERSION',
+      `${source}: result schemaVersion ${show(version.found)} found; this hpcrun reads schemaVersion ${version.need}`,
+      newer ? 'upgrade hpcrun to read this file' : 'was this file written by hpcrun?',
+    );
+  }
+  const checked = checkResultSet(value);
+  if (!checked.ok) throw inputError('HPCRUN_RESULTS_INVALID', `${source}: ${joinErrors(checked.errors)}`, SCHEMA_HINT);
+  return checked.value;
+}
 
 export function parseResultSet(text: string, source: string): ResultSet {
   let value: unknown;

@@ -54,7 +54,7 @@ describe('catalog validation', () => {
     [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'aws', vcpus: 2, physicalCores: 1 }] }, /shapes\[0\]\.provider/],
     [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2 }] }, /shapes\[0\]\.physicalCores: is required/],
     [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2, physicalCores: 1, memoryGiB: { value: -4, source: 'x', date: '2024-01' } }] }, /shapes\[0\]\.memoryGiB\.value: must be a positive number/],
-    [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2, physicalCores: { value: 1, source: 'x' } }] }, /shapes\[0\]\.physicalCores: a figure needs "source" and "date"/],
+    [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2, physicalCores: { value: 1, source: 'x' } }] }, /shapes\[0\]\.physicalCores\.date: missing; a figure needs "source" and "date"/],
     [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2, physicalCores: 4 }] }, /physicalCores: exceeds vcpus/],
     [{ schemaVersion: 1, shapes: [{ name: 'a', provider: 'onprem', vcpus: 2, physicalCores: 1 }, { name: 'a', provider: 'onprem', vcpus: 2, physicalCores: 1 }] }, /listed twice/],
   ])('rejects %j', (data, message) => {

@@ -3,7 +3,15 @@ import { parsePlanFile, planJob, type MpiFlavour } from '../../src/core/plan/ind
 import {
   launchArgv, renderHostfile, renderLaunchScript, renderMachinefile, renderPlanFiles, renderPlanJson, renderRankfile, renderSlurmHostfile,
 } from '../../src/core/render/index.js';
+import { findShape, validateCatalog, type Catalog } from '../../src/core/catalog/catalog.js';
+import catalogJson from '../../placement/gce-catalog.json' with { type: 'json' };
 import { cores, job } from '../fixtures/plan/helpers.js';
+
+const catalog = ((): Catalog => {
+  const c = validateCatalog(catalogJson);
+  if (!c.ok) throw new Error(c.errors.join('; '));
+  return c.value;
+})();
 
 // 4x4 grid on 4-core nodes: compact puts each 2x2 quadrant on one node.
 const quadrants = planJob(job({ grid: [4, 4] }), cores(4));
@@ -76,6 +84,17 @@ describe('plan.json', () => {
     expect(back.files.rankfile).toBe('rankfile');
   });
 
+  it.each([
+    ['a GCE plan with placement policies, Spot and memory', () => planJob(job({ grid: [16, 16, 16], spot: true, memPerRankBytes: 2 * 1024 ** 3, haloBytes: 4096 }), findShape(catalog, 'c2-standard-60'))],
+    ['real hosts, threads and no grid', () => planJob(job({ ranks: 6, threadsPerRank: 2, mpi: 'slurm' }), cores(4), [{ name: 'a', slots: 2 }, { name: 'b', slots: 2 }, { name: 'c', slots: undefined }])],
+    ['more than 1,500 GCE nodes (no maxDistance)', () => planJob(job({ ranks: 60_000 }), findShape(catalog, 'n2-standard-64'))],
+  ])('reads back what it writes: %s', (_name, make) => {
+    const plan = make();
+    const back = parsePlanFile(JSON.parse(renderPlanJson(plan)));
+    expect(back.rankToNode).toEqual(Array.from(plan.rankToNode));
+    expect(back.nodes).toEqual(plan.nodes);
+  });
+
   it('leaves rankToNode out of --json output', () => {
     expect(JSON.parse(renderPlanJson(quadrants, { ranks: false }))).not.toHaveProperty('rankToNode');
   });
@@ -83,6 +102,7 @@ describe('plan.json', () => {
   it.each([
     [{ kind: 'other' }, /not an hpcrun plan/],
     [{ kind: 'hpcrun-plan', schemaVersion: 2 }, /found schemaVersion 2, this hpcrun reads 1/],
+    [{ kind: 'hpcrun-plan', schemaVersion: 1, mpi: 'lam' }, /plan\.json: mpi: must be one of openmpi, mpich, intelmpi, slurm, not "lam"; policy: is required; .* \(and 14 more\)$/],
   ])('the reader rejects %j', (data, message) => {
     expect(() => parsePlanFile(data)).toThrow(message);
   });

@@ -145,7 +145,9 @@ describe('reader validation', () => {
     { name: 'a newer schema', text: JSON.stringify({ schemaVersion: 2, metadata: {}, rows: [] }), message: 'result schemaVersion 2 found; this hpcrun reads schemaVersion 1', code: 'HPCRUN_RESULTS_VERSION' },
     { name: 'no schemaVersion', text: JSON.stringify({ rows: [] }), message: 'schemaVersion (missing) found; this hpcrun reads schemaVersion 1', code: 'HPCRUN_RESULTS_VERSION' },
     { name: 'bad JSON', text: '{"schemaVersion": 1,', message: 'not valid JSON', code: 'HPCRUN_RESULTS_INVALID' },
-    { name: 'a row without a unit', text: JSON.stringify({ schemaVersion: 1, metadata: { name: 'x', date: 'd', complete: true }, rows: [{ kind: 'latency', bytes: 8 }] }), message: 'row 1 needs kind, bytes and unit', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'a row without a unit', text: JSON.stringify({ schemaVersion: 1, metadata: meta(), rows: [{ ...latencyRow(), unit: undefined }] }), message: 'x.json: rows[0].unit: is required', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'a figure that is not a number', text: JSON.stringify({ schemaVersion: 1, metadata: meta(), rows: [latencyRow(), { ...latencyRow(), median: '5' }] }), message: 'x.json: rows[1].median: must be a number or null, not "5"', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'incomplete metadata', text: JSON.stringify({ schemaVersion: 1, metadata: { name: 'x', date: 'd', complete: true }, rows: [] }), message: 'x.json: metadata.command: is required; metadata.hpcrun: is required', code: 'HPCRUN_RESULTS_INVALID' },
   ])('rejects $name and says what it found', ({ text, message, code }) => {
     try {
       parseResultSet(text, 'x.json');

@@ -13,4 +13,4 @@ export { validateJob, fieldErrors, parseGrid, fieldLabel, JOB_FIELDS, type PlanR
 export { parseHostfile } from './hosts.js';
 export { recommend, type Recommendation } from './recommend.js';
 export { publishedBandwidthModel, measuredModel, type NetworkModel, type NetworkEstimate, type NetworkEstimateInput } from './network-model.js';
-export { PLAN_FILES, PLAN_SCHEMA_VERSION, parsePlanFile, toPlanFile, type PlanFile } from './plan-file.js';
+export { PLAN_FILES, PLAN_SCHEMA_VERSION, parsePlanFile, toPlanFile, type PlanFile, type StoredPlan } from './plan-file.js';

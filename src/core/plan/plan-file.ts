@@ -1,11 +1,13 @@
 // plan.json: the on-disk form of a Plan, and a reader for `hpcrun launch --plan DIR`.
-// Every field is present; absent values are null. rankToNode is written by
-// the renderer after the rest, as one array.
+// The format (schema, types, checks) is src/schemas/plan-file.ts. Every field
+// is present; absent values are null. rankToNode is written by the renderer
+// after the rest, as one array.
 
 import { inputError } from '../../errors.js';
-import { MPI_FLAVOURS, type CapacityReport, type GcePlacement, type MappingPolicy, type MpiFlavour, type Plan, type PlanMetrics, type PlanNode } from './types.js';
+import { checkStoredPlan, joinErrors, type PlanFile, type StoredPlan } from '../../schemas/index.js';
+import type { Plan } from './types.js';
 
-export const PLAN_SCHEMA_VERSION = 1;
+export { PLAN_SCHEMA_VERSION, type PlanFile, type StoredPlan } from '../../schemas/index.js';
 
 /** File names inside a plan directory. */
 export const PLAN_FILES = {
@@ -15,36 +17,13 @@ export const PLAN_FILES = {
   machinefile: 'machinefile',
   slurmHostfile: 'slurm-hostfile',
   launch: 'launch.sh',
-} as const;
+} as const satisfies PlanFile['files'];
 
-export interface PlanFile {
-  schemaVersion: 1;
-  kind: 'hpcrun-plan';
-  mpi: MpiFlavour;
-  policy: MappingPolicy;
-  ranks: number;
-  grid: number[] | null;
-  periodic: boolean;
-  nodeCount: number;
-  ranksPerNode: number;
-  threadsPerRank: number;
-  memPerRankBytes: number | null;
-  haloBytes: number | null;
-  machine: string;
-  shape: Record<string, unknown>;
-  capacity: CapacityReport;
-  nodes: PlanNode[];
-  files: typeof PLAN_FILES;
-  /** argv of the launch command; "{PLAN_DIR}" stands for the plan directory. The program follows it. */
-  launchArgv: string[];
-  /** Environment launch.sh sets (SLURM_HOSTFILE for slurm, OMP_NUM_THREADS when threads > 1). */
-  launchEnv: Record<string, string>;
-  metrics: PlanMetrics;
-  gce: GcePlacement | null;
-  costPerHour: { onDemand: number | null; spot: number | null } | null;
-  warnings: string[];
-  /** Node index (into nodes) of every rank; only in plan.json, not in `--json` output. */
-  rankToNode?: number[];
+type Nulled<T> = { [K in keyof T]-?: Exclude<T[K], undefined> | (undefined extends T[K] ? null : never) };
+
+/** The object with every undefined field as null: plan.json spells "unknown" as null. */
+function nulled<T extends object>(value: T): Nulled<T> {
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === undefined ? null : v])) as Nulled<T>;
 }
 
 export function toPlanFile(plan: Plan, launchArgv: string[], launchEnv: Record<string, string>): PlanFile {
@@ -63,41 +42,22 @@ export function toPlanFile(plan: Plan, launchArgv: string[], launchEnv: Record<s
     memPerRankBytes: nul(plan.job.memPerRankBytes),
     haloBytes: nul(plan.job.haloBytes),
     machine: plan.shape.name,
-    shape: Object.fromEntries(Object.entries(plan.shape).map(([k, v]) => [k, nul(v)])),
-    capacity: plan.capacity,
+    shape: nulled(plan.shape),
+    capacity: nulled(plan.capacity),
     nodes: plan.nodes,
     files: PLAN_FILES,
     launchArgv,
     launchEnv,
     metrics: plan.metrics,
-    gce: plan.gce ? { ...plan.gce, policies: plan.gce.policies.map((p) => ({ ...p, maxDistance: nul(p.maxDistance) as number | undefined })) } : null,
-    costPerHour: plan.costPerHour ? { onDemand: nul(plan.costPerHour.onDemand), spot: nul(plan.costPerHour.spot) } : null,
+    gce: plan.gce ? { ...plan.gce, policies: plan.gce.policies.map((p) => nulled(p)) } : null,
+    costPerHour: plan.costPerHour ? nulled(plan.costPerHour) : null,
     warnings: plan.warnings,
   };
 }
 
-/** Validates parsed plan.json: the version, and that nodes and rankToNode agree. */
-export function parsePlanFile(data: unknown, label = 'plan.json'): PlanFile & { rankToNode: number[] } {
-  const bad = (msg: string) => inputError('HPCRUN_BAD_PLAN', `${label}: ${msg}`, 'make the plan again with `hpcrun plan ... --out DIR`');
-  if (typeof data !== 'object' || data === null) throw bad('not a JSON object');
-  const p = data as Partial<PlanFile>;
-  if (p.kind !== 'hpcrun-plan') throw bad('not an hpcrun plan (kind is not "hpcrun-plan")');
-  if (p.schemaVersion !== PLAN_SCHEMA_VERSION) throw bad(`found schemaVersion ${JSON.stringify(p.schemaVersion)}, this hpcrun reads ${PLAN_SCHEMA_VERSION}`);
-  if (!Array.isArray(p.nodes) || !Array.isArray(p.rankToNode) || !Array.isArray(p.launchArgv)) throw bad('nodes, rankToNode or launchArgv is missing');
-  if (!MPI_FLAVOURS.includes(p.mpi as MpiFlavour)) throw bad(`mpi ${JSON.stringify(p.mpi)} is not one of ${MPI_FLAVOURS.join(', ')}`);
-  if (!p.launchArgv.every((word) => typeof word === 'string')) throw bad('launchArgv holds something other than strings');
-  p.nodes.forEach((node: unknown, i) => {
-    const n = node as Partial<PlanNode> | null;
-    if (typeof n !== 'object' || n === null || typeof n.host !== 'string' || !Number.isInteger(n.ranks)) throw bad(`nodes[${i}] needs a host name and a whole number of ranks`);
-  });
-  if (p.rankToNode.length !== p.ranks) throw bad(`rankToNode has ${p.rankToNode.length} entries for ${String(p.ranks)} ranks`);
-  const counts = new Array<number>(p.nodes.length).fill(0);
-  for (const n of p.rankToNode) {
-    if (!Number.isInteger(n) || n < 0 || n >= p.nodes.length) throw bad(`rankToNode holds ${JSON.stringify(n)}, not a node index`);
-    counts[n] = (counts[n] ?? 0) + 1;
-  }
-  p.nodes.forEach((node, i) => {
-    if (counts[i] !== node.ranks) throw bad(`node ${node.host} lists ${node.ranks} ranks but rankToNode places ${counts[i]}`);
-  });
-  return p as PlanFile & { rankToNode: number[] };
+/** Validates parsed plan.json: the kind and version, the schema, then that nodes and rankToNode agree. */
+export function parsePlanFile(data: unknown, label = 'plan.json'): StoredPlan {
+  const checked = checkStoredPlan(data);
+  if (!checked.ok) throw inputError('HPCRUN_BAD_PLAN', `${label}: ${joinErrors(checked.errors)}`, 'make the plan again with `hpcrun plan ... --out DIR`');
+  return checked.value;
 }

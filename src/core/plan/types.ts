@@ -1,15 +1,12 @@
 // The planner's data types. A Plan is plain data: it can be serialised to
 // plan.json, read back by `hpcrun launch --plan DIR`, and rendered for any MPI.
 
-import { LAUNCHER_NAMES, type LauncherName } from '../launchers/types.js';
+// What the job and plan.json hold is defined once, in src/schemas/.
 
-export type MappingPolicy = 'compact' | 'block' | 'cyclic' | 'spread';
-/** The launcher a plan is made for (`slurm` is srun); see src/core/launchers/. */
-export type MpiFlavour = LauncherName;
-export type GcePlacementMode = 'auto' | 'compact' | 'none';
+import type { MappingPolicy, MpiFlavour, GcePlacementMode, PlanMetrics, PlanNode } from '../../schemas/index.js';
 
-export const MAPPING_POLICIES: readonly MappingPolicy[] = ['compact', 'block', 'cyclic', 'spread'];
-export const MPI_FLAVOURS: readonly MpiFlavour[] = LAUNCHER_NAMES;
+export type { GcePlacementMode, MappingPolicy, MpiFlavour, PlanMetrics, PlanNode } from '../../schemas/index.js';
+export { MAPPING_POLICIES, MPI_FLAVOURS } from '../../schemas/index.js';
 
 /** A node shape: a catalog machine type, an on-prem shape, or one built from --cores-per-node. */
 export interface NodeShape {
@@ -67,22 +64,6 @@ export interface CapacityReport {
   usableMemoryBytes: number | undefined;
 }
 
-export interface PlanMetrics {
-  /** Stencil links (r, r+e_i) whose ends are on different nodes; null without a grid. */
-  interNodeEdges: number | null;
-  maxOffNodeEdgesPerNode: number | null;
-  blockInterNodeEdges: number | null;
-  blockMaxOffNodeEdgesPerNode: number | null;
-  lowerBoundInterNodeEdges: number | null;
-  /** 2d·c^((d-1)/d): an interior node with c ranks has at least this many off-node edges. */
-  lowerBoundOffNodeEdgesPerNode: number | null;
-  /** With --halo-bytes: bytes per step crossing the network (both directions), and out of the worst node. */
-  networkBytesPerStep: number | null;
-  maxNetworkBytesPerNodePerStep: number | null;
-  /** How compact mapping was achieved: 'boxes 4x4x4', 'rcb', 'block'. */
-  mapping: string;
-}
-
 export interface PlacementPolicy {
   name: string;
   collocation: 'COLLOCATED';
@@ -97,12 +78,6 @@ export interface GcePlacement {
   policies: PlacementPolicy[];
   onHostMaintenance: 'TERMINATE';
   provisioningModel: 'SPOT' | 'STANDARD';
-}
-
-export interface PlanNode {
-  host: string;
-  /** Ranks placed on this node. */
-  ranks: number;
 }
 
 export interface Plan {

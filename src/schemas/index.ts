@@ -1,0 +1,35 @@
+// Every file format hpcrun reads, defined once: the zod schema is the
+// validation, the TypeScript types (z.infer) and the published JSON Schema.
+// A new format (model, cluster, nightly config) is one file here exporting
+// its schema, types, check function and a FileFormat, plus its line in FORMATS.
+
+import { catalogFormat } from './catalog.js';
+import { jobFormat } from './job.js';
+import type { FileFormat } from './json-schema.js';
+import { planFileFormat } from './plan-file.js';
+import { resultSetFormat } from './result-set.js';
+
+export {
+  CATALOG_SCHEMA_VERSION, CatalogSchema, CatalogShapeSchema, figureValue, isFigure, validateCatalog,
+  type Catalog, type CatalogShape, type Figure, type FigureOr,
+} from './catalog.js';
+export {
+  GCE_PLACEMENT_MODES, JOB_FIELDS, JobSchema, MAPPING_POLICIES, MPI_FLAVOURS, isJobField, jobFieldMessage, parseGrid,
+  type GcePlacementMode, type JobField, type JobFields, type JobInput, type MappingPolicy, type MpiFlavour,
+} from './job.js';
+export {
+  PLAN_KIND, PLAN_SCHEMA_VERSION, PlanFileSchema, PlanMetricsSchema, PlanNodeSchema, StoredPlanSchema, checkStoredPlan,
+  type PlanFile, type PlanMetrics, type PlanNode, type StoredPlan,
+} from './plan-file.js';
+export {
+  RESULT_SET_SCHEMA_VERSION, RESULT_UNITS, ROW_STOP_REASONS, ResultMetadataSchema, ResultRowSchema, ResultSetSchema, checkResultSet, resultSetVersion,
+  type ResultMetadata, type ResultRow, type ResultSet, type ResultUnit, type RowStopReason, type StopPolicyMeta,
+} from './result-set.js';
+export {
+  check, declaredVersion, formatPath, hpcrunErrorMap, joinErrors, parseWith, problemText, problems, show,
+  type Checked, type Problem, type RuleReport, type Rules,
+} from './issues.js';
+export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
+
+/** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat];
