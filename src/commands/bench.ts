@@ -2,6 +2,7 @@
 // with adaptive stopping, written as a versioned result set after every pair.
 
 import { Command } from 'commander';
+import { basename } from 'node:path';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError } from '../errors.js';
@@ -97,6 +98,12 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   try {
     return await withProvider(provider, async (checked) => {
       const kernel = await building;
+      // Over SSH the nodes may share no filesystem (cloud VMs): the kernel is
+      // always copied to a per-run folder on every node, which costs one small
+      // SFTP upload per node. Inside Slurm the allocation's nodes see the cache.
+      // The provider removes the folder when it is released.
+      const staged = provider.name === 'ssh' ? await provider.stage([{ local: kernel.path, name: basename(kernel.path), mode: 0o755 }]) : undefined;
+      const kernelPath = staged ? `${staged.dir}/${basename(kernel.path)}` : kernel.path;
       const mpi = checked.mpi;
       const launcher = provider.launcher(mpi, undefined);
       writer = await openIncrementalWriter(paths, baseMetadata({
@@ -112,7 +119,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         transport: transportOf(deps.env),
         sizes: spec.sizes,
         policy: { warmup: null, targetRelHalfWidth: spec.targetCi, maxSamples: spec.maxSamples ?? null, minSamples: null, iterationsPerSample: null, stoppingRule: STOPPING_RULE, outlierRule: TUKEY_RULE },
-        notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion}); launched with ${launcher.launcher.command} (${provider.name} provider)`],
+        notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion})${staged ? `, copied to ${staged.dir} on every node` : ''}; launched with ${launcher.launcher.command} (${provider.name} provider)`],
       }));
       const rounds = schedule(hosts, spec.pairs);
       const total = rounds.flat().length;
@@ -121,7 +128,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
       for (const [index, round] of rounds.entries()) {
         if (controller.signal.aborted) break;
         if (progress) deps.stderr.write(`round ${index + 1}/${rounds.length}: ${round.map(([a, b]) => `${a}↔${b}`).join(', ')} (${results.length}/${total} pairs done)\n`);
-        const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernel.path, spec, provider, launcher, deps, cancel: controller.signal })));
+        const done = await Promise.all(round.map(([a, b]) => runPair({ a, b, kernel: kernelPath, spec, provider, launcher, deps, cancel: controller.signal })));
         for (const pair of done) {
           results.push(pair);
           if (!timerSet && pair.output) {

@@ -8,11 +8,11 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
-import { isHpcrunError } from '../errors.js';
+import { HpcrunError, isHpcrunError } from '../errors.js';
 import { ensureKernel } from '../kernels/index.js';
 import { runLocalJob, statusOf } from '../exec/job.js';
 import { stateDir, testbedPaths } from '../testbed/layout.js';
-import { checkCanHost, commandOn, down, up } from '../testbed/netns.js';
+import { checkCanHost, commandOn, down, status, up } from '../testbed/netns.js';
 
 const NODES = 3;
 const RANKS_PER_NODE = 2;
@@ -30,9 +30,17 @@ async function onTestbed(program: string, deps: Deps): Promise<number> {
   // Ctrl-C must not skip the teardown: the job gets the signal, and we wait.
   let child: ReturnType<typeof execa> | undefined;
   const removeHandler = deps.onSignal((signal) => child?.kill(signal));
-  deps.stderr.write(`demo: bringing up a ${NODES}-node virtual cluster\n`);
+  // A testbed the user already runs is theirs: use it as it is, and leave it up.
+  const running = await status(dir);
+  const reuse = running.nodes.length > 0;
+  if (reuse && (running.nodes.length < NODES || running.nodes.some((node) => node.sshdPid === undefined))) {
+    throw new HpcrunError('usage', 'HPCRUN_TESTBED_IN_USE', `a testbed is already up with ${running.nodes.length} node(s), not ${NODES} healthy ones, so the demo will not change it`, {
+      hint: `repair or grow it with \`hpcrun testbed up --nodes ${NODES}\`, or take it down with \`hpcrun testbed down\``,
+    });
+  }
+  deps.stderr.write(reuse ? `demo: using the virtual cluster that is already up (${running.nodes.length} nodes); it stays up\n` : `demo: bringing up a ${NODES}-node virtual cluster\n`);
   try {
-    await up({ nodes: NODES, dir });
+    if (!reuse) await up({ nodes: NODES, dir });
     const launch = [process.execPath, HPCRUN_BIN, 'launch', '--hosts', testbedPaths(dir).inventory, '--np', String(NODES * RANKS_PER_NODE), '--ppn', String(RANKS_PER_NODE), '--timeout', '2m', '--', program];
     deps.stderr.write(`demo: on the head node hpcrun-n1: hpcrun launch --hosts ${testbedPaths(dir).inventory} --np ${NODES * RANKS_PER_NODE} --ppn ${RANKS_PER_NODE} -- rankhost\n`);
     const [file, ...args] = await commandOn('hpcrun-n1', launch, dir, isRoot);
@@ -43,8 +51,10 @@ async function onTestbed(program: string, deps: Deps): Promise<number> {
     return statusOf({ exitCode: result.exitCode, signal: result.signal });
   } finally {
     removeHandler();
-    deps.stderr.write('demo: tearing the virtual cluster down\n');
-    await down(dir);
+    if (!reuse) {
+      deps.stderr.write('demo: tearing the virtual cluster down\n');
+      await down(dir);
+    }
   }
 }
 

@@ -2,6 +2,9 @@
 // head node, and pass on the program's exit status.
 
 import { Command, Option } from 'commander';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
@@ -15,7 +18,7 @@ import { shellJoin } from '../exec/quote.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
 import type { SshOptions } from '../providers/ssh/index.js';
-import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, withProvider } from '../providers/types.js';
+import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -33,6 +36,8 @@ export interface LaunchOptions {
   acceptNewHostKeys?: boolean;
   mpi?: MpiFlavour;
   plan?: string;
+  bcast?: boolean;
+  stage?: string[];
 }
 
 export interface LaunchSpec {
@@ -98,10 +103,47 @@ function checkPlanLauncher(plan: PlanLaunch | undefined, provider: Provider): vo
   }
 }
 
-function buildJob(provider: Provider, spec: LaunchSpec, placed: Placed, mpi: MpiInfo | undefined, choice: LauncherChoice | undefined): Job {
+function buildJob(provider: Provider, spec: LaunchSpec, placed: Placed, mpi: MpiInfo | undefined, choice: LauncherChoice | undefined, staged?: { dir: string; program: boolean }): Job {
   const { launcher, context } = provider.launcher(mpi, choice);
-  const command = launcher.render(placed, { ...context, placement: spec.plan ? 'exact' : 'block' });
-  return { ...command, program: spec.program };
+  const command = launcher.render(placed, { ...context, placement: spec.plan ? 'exact' : 'block', ...(staged ? { workDir: staged.dir } : {}) });
+  // With --bcast the ranks run the copy in the job's folder on each node.
+  const program = staged?.program ? [`${staged.dir}/${basename(spec.program[0] as string)}`, ...spec.program.slice(1)] : spec.program;
+  return { ...command, program };
+}
+
+/** The local file --bcast copies: the program as a path, or as found on this machine's PATH. */
+async function localProgram(program: string, deps: Deps): Promise<string> {
+  const candidates = program.includes('/') ? [resolve(deps.cwd, program)] : (deps.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new HpcrunError('not-found', 'HPCRUN_PROGRAM_MISSING', `--bcast copies ${program} from this machine, but ${program.includes('/') ? 'it is not an executable file here' : 'it is not on the PATH here'}`, {
+    hint: 'give the path of the program to copy, for example ./a.out',
+  });
+}
+
+/** The files --bcast and --stage copy to the nodes, with the names they get there. */
+async function stageList(options: LaunchOptions, spec: LaunchSpec, deps: Deps): Promise<StageFile[]> {
+  const files: StageFile[] = [];
+  if (options.bcast) files.push({ local: await localProgram(spec.program[0] as string, deps), name: basename(spec.program[0] as string), mode: 0o755 });
+  for (const path of options.stage ?? []) {
+    const local = resolve(deps.cwd, path);
+    let mode: number;
+    try {
+      const info = await stat(local);
+      if (!info.isFile()) throw new Error('not a file');
+      mode = info.mode & 0o777;
+    } catch {
+      throw new HpcrunError('not-found', 'HPCRUN_STAGE_MISSING', `--stage ${path}: no such file here`, { hint: 'name a file on this machine; it is copied into the job\'s folder on every node' });
+    }
+    files.push({ local, name: basename(local), mode });
+  }
+  return files;
 }
 
 function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
@@ -138,20 +180,28 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
       const nodes = await provider.acquire();
       if (spec.plan) checkPlanHosts(spec.plan, nodes, provider);
       const flavour = options.mpi ?? (spec.plan?.flavour === 'slurm' ? undefined : spec.plan?.flavour) ?? 'openmpi';
-      printDryRun(buildJob(provider, spec, placementOf(spec, nodes), { flavour, version: 'unknown' }, choice), options.head, deps);
+      const staging = options.bcast || (options.stage ?? []).length > 0 ? { dir: '<bcast-dir>', program: options.bcast === true } : undefined;
+      printDryRun(buildJob(provider, spec, placementOf(spec, nodes), { flavour, version: 'unknown' }, choice, staging), options.head, deps);
       return 0;
     } finally {
       await provider.release();
     }
   }
+  const files = await stageList(options, spec, deps);
   return withProvider(provider, async (checked) => {
     deps.stderr.write(checked.summary);
     if (spec.plan) checkPlanHosts(spec.plan, checked.nodes, provider);
     checkFlavour(provider.name === 'slurm' ? undefined : spec.plan?.flavour, checked.mpi, 'the plan was made for');
     checkFlavour(options.mpi, checked.mpi, '--mpi asks for');
-    const job = buildJob(provider, spec, placementOf(spec, checked.nodes), checked.mpi, choice);
-    return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
-  }, { program: { name: spec.program[0] as string, dir: provider.workDir } });
+    const placed = placementOf(spec, checked.nodes);
+    const staged = files.length > 0 ? await provider.stage(files) : undefined;
+    try {
+      const job = buildJob(provider, spec, placed, checked.mpi, choice, staged ? { dir: staged.dir, program: options.bcast === true } : undefined);
+      return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
+    } finally {
+      await staged?.release();
+    }
+  }, { program: options.bcast ? undefined : { name: spec.program[0] as string, dir: provider.workDir } });
 }
 
 function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
@@ -177,6 +227,8 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
     .option('--dry-run', 'print the mpirun argv and hostfile; contact no host and run nothing')
+    .option('--bcast', 'copy the program to a per-job folder on every node and run that copy there (for nodes that share no filesystem, as srun --bcast)')
+    .option('--stage <file>', 'copy this file into the job\'s folder on every node too (repeatable); ranks start in that folder', (value: string, previous: string[] = []) => [...previous, value])
     .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h')
     .option('--identity <file>', 'SSH private key (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--user <name>', 'SSH user (default: the current user)')
@@ -198,6 +250,7 @@ Examples:
   hpcrun launch --hosts hosts.txt --np 8 --ppn 4 --timeout 2h -- ./wrf.exe
   hpcrun launch --head login01 --hosts hosts.txt --np 128 -- ./solver input.nml
   hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out
+  hpcrun launch --hosts vms.txt --np 32 --bcast --stage input.nml -- ./solver input.nml
   salloc -N 4 --ntasks-per-node 16 hpcrun launch -- ./app          (srun --mpi=pmix, 64 ranks)
   salloc -N 2 hpcrun launch --launcher mpirun --np 8 -- ./app
   hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil`,

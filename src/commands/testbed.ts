@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { execa } from 'execa';
 import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
-import { usageError } from '../errors.js';
+import { HpcrunError, usageError } from '../errors.js';
 import { statusOf } from '../exec/job.js';
 import { requirePositiveInt } from '../core/units.js';
 import { FABRIC_ADDRESS, SUBNET } from '../testbed/layout.js';
@@ -28,6 +28,7 @@ export function parseRate(text: string): number {
 export interface UpCommandOptions {
   nodes: string;
   bandwidth?: string;
+  privateTmp?: boolean;
   json?: boolean;
 }
 
@@ -36,7 +37,7 @@ export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void
   const bandwidth = options.bandwidth === undefined ? undefined : parseRate(options.bandwidth);
   await checkCanHost(isRoot());
   const dir = stateDir(deps.env);
-  const state = await up({ nodes, bandwidthBitsPerSecond: bandwidth, dir });
+  const state = await up({ nodes, bandwidthBitsPerSecond: bandwidth, privateTmp: options.privateTmp === true, dir });
   if (options.json) {
     deps.stdout.write(`${JSON.stringify(state, null, 2)}\n`);
     return;
@@ -44,7 +45,7 @@ export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void
   const head = state.nodes[0]?.name ?? '';
   deps.stdout.write(
     [
-      `testbed up: ${state.nodes.length} node(s) on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}`,
+      `testbed up: ${state.nodes.length} node(s) on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}${options.privateTmp ? ', private /tmp per node' : ''}`,
       ...state.nodes.map((node) => `  ${node.name.padEnd(12)} ${node.address.padEnd(12)} sshd pid ${node.sshdPid}`),
       `inventory:   ${state.paths.inventory}`,
       `known_hosts: ${state.paths.knownHosts}`,
@@ -69,10 +70,23 @@ export async function runStatus(options: { json?: boolean }, deps: Deps): Promis
     deps.stdout.write('testbed: down (no hpcrun namespaces)\n');
     return;
   }
-  deps.stdout.write(`testbed: ${state.nodes.length} node(s) on ${SUBNET}\n`);
+  const cap = state.bandwidthBitsPerSecond ? `, egress capped at ${formatRate(state.bandwidthBitsPerSecond)} per node` : ', no bandwidth cap';
+  deps.stdout.write(`testbed: ${state.nodes.length} node(s) on ${SUBNET}${cap}${state.privateTmp ? ', private /tmp per node' : ''}\n`);
   for (const node of state.nodes) {
     deps.stdout.write(`  ${node.name.padEnd(12)} ${node.address.padEnd(12)} ${node.sshdPid ? `sshd pid ${node.sshdPid}` : 'sshd NOT RUNNING'}\n`);
   }
+  const dead = state.nodes.filter((node) => node.sshdPid === undefined);
+  if (dead.length > 0) {
+    throw new HpcrunError('preflight', 'HPCRUN_TESTBED_UNHEALTHY', `sshd is not running on ${dead.map((node) => node.name).join(', ')}`, {
+      hint: 'run `hpcrun testbed up` to restart it (up repairs what is missing)',
+    });
+  }
+}
+
+/** tc's own units: 1gbit, 500mbit, 100kbit. */
+function formatRate(bits: number): string {
+  for (const [unit, size] of [['gbit', 1e9], ['mbit', 1e6], ['kbit', 1e3]] as const) if (bits >= size && bits % size === 0) return `${bits / size}${unit}`;
+  return `${bits}bit`;
 }
 
 export async function runDown(deps: Deps): Promise<void> {
@@ -116,6 +130,7 @@ Examples:
     .description('create or repair the cluster (idempotent)')
     .requiredOption('--nodes <n>', 'number of nodes', '3')
     .option('--bandwidth <rate>', 'cap each node egress with tc tbf, e.g. 1gbit')
+    .option('--private-tmp', 'give each node its own /tmp and kernel cache, so that nodes share no scratch files (as cloud VMs)')
     .option('--json', 'print the state as JSON')
     .action((options: UpCommandOptions) => runUp(options, deps));
   testbed

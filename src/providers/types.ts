@@ -51,6 +51,21 @@ export interface PreflightOptions {
   program?: ProgramCheck | undefined;
 }
 
+/** A local file to copy to every node for the job. */
+export interface StageFile {
+  local: string;
+  /** Its name in the job's folder on the nodes. */
+  name: string;
+  mode: number;
+}
+
+/** The job's folder on every node (one path for all), until released. */
+export interface Staged {
+  dir: string;
+  /** Removes the folder from every node; safe to call more than once. */
+  release(): Promise<void>;
+}
+
 export interface RunOptions {
   timeoutMs?: number;
 }
@@ -67,6 +82,8 @@ export interface Provider {
   readonly workDir: string | undefined;
   /** The launcher and its context for this source: for example srun with --mpi=pmix in Slurm, mpirun with hpcrun's ssh settings over SSH. */
   launcher(mpi: MpiInfo | undefined, choice: LauncherChoice | undefined): { launcher: Launcher; context: Omit<LaunchContext, 'placement'> };
+  /** Copies files to a new folder at the same path on every node (for nodes that share no filesystem); after preflight. */
+  stage(files: readonly StageFile[]): Promise<Staged>;
   /** Runs a job, streaming its output; the end is data. */
   run(job: Job, options: RunOptions, deps: Deps): Promise<JobEnd>;
   /** Runs a job and keeps its output (bench kernels). */

@@ -5,13 +5,15 @@
 // field-level stage; the cross-field rules and defaults are in
 // src/core/plan/spec.ts. Pure.
 
+import { LAUNCHER_NAMES } from '../core/launchers/types.js';
 import { z } from 'zod';
 import { parseSize } from '../core/units.js';
 import { show } from './issues.js';
 import type { FileFormat } from './json-schema.js';
 
 export const MAPPING_POLICIES = ['compact', 'block', 'cyclic', 'spread'] as const;
-export const MPI_FLAVOURS = ['openmpi', 'mpich', 'intelmpi', 'slurm'] as const;
+/** The launcher a plan is written for; one module each in src/core/launchers/. */
+export const MPI_FLAVOURS = LAUNCHER_NAMES;
 export const GCE_PLACEMENT_MODES = ['auto', 'compact', 'none'] as const;
 export type MappingPolicy = (typeof MAPPING_POLICIES)[number];
 export type MpiFlavour = (typeof MPI_FLAVOURS)[number];

@@ -104,6 +104,8 @@ export function sshdConfig(node: TestbedNode, paths: TestbedPaths): string {
     'PrintMotd no',
     'MaxStartups 100:30:200',
     'MaxSessions 100',
+    // As Debian's own sshd: launch --bcast and bench copy files over SFTP.
+    'Subsystem sftp internal-sftp',
     '',
   ].join('\n');
 }

@@ -39,12 +39,15 @@ export interface UpOptions {
   nodes: number;
   /** Egress cap per node in bits per second, applied with tc tbf; undefined removes caps. */
   bandwidthBitsPerSecond?: number;
+  /** Give every node its own /tmp and kernel cache (a mount namespace with tmpfs), as VMs that share nothing. */
+  privateTmp?: boolean;
   dir: string;
 }
 
 export interface TestbedState {
   nodes: { name: string; address: string; sshdPid: number | undefined }[];
   bandwidthBitsPerSecond: number | null;
+  privateTmp: boolean;
   paths: TestbedPaths;
 }
 
@@ -105,12 +108,26 @@ export async function sshdPid(node: TestbedNode): Promise<number | undefined> {
   }
 }
 
-async function startSshd(node: TestbedNode): Promise<void> {
-  // unshare gives the node its own hostname; sshd then daemonises inside it.
+/** Folders a node keeps to itself with --private-tmp: /tmp, and hpcrun's kernel cache (~/.cache/hpcrun for root). */
+export const PRIVATE_DIRS = ['/tmp', '/root/.cache/hpcrun'];
+
+async function startSshd(node: TestbedNode, privateTmp: boolean): Promise<void> {
+  // unshare gives the node its own hostname (and, with privateTmp, its own
+  // mounts: a fresh tmpfs on each private folder); sshd then daemonises inside it.
+  const mounts = privateTmp ? 'for d in $5; do mkdir -p "$d" && mount -t tmpfs -o mode=1777 hpcrun-private "$d" || exit 1; done; ' : '';
   await runChecked(
-    ['ip', 'netns', 'exec', node.netns, 'unshare', '--uts', '--', 'sh', '-c', 'hostname "$1" && exec "$2" -f "$3" -E "$4"', 'sh', node.name, SSHD, join(node.dir, 'sshd_config'), join(node.dir, 'sshd.log')],
+    ['ip', 'netns', 'exec', node.netns, 'unshare', '--uts', ...(privateTmp ? ['--mount', '--propagation', 'private'] : []), '--', 'sh', '-c', `hostname "$1" && ${mounts}exec "$2" -f "$3" -E "$4"`, 'sh', node.name, SSHD, join(node.dir, 'sshd_config'), join(node.dir, 'sshd.log'), PRIVATE_DIRS.join(' ')],
     `starting sshd on ${node.name}`,
   );
+}
+
+async function readState(dir: string): Promise<{ bandwidthBitsPerSecond: number | null; privateTmp: boolean }> {
+  try {
+    const state = JSON.parse(await readFile(testbedPaths(dir).stateFile, 'utf8')) as { bandwidthBitsPerSecond?: number | null; privateTmp?: boolean };
+    return { bandwidthBitsPerSecond: state.bandwidthBitsPerSecond ?? null, privateTmp: state.privateTmp === true };
+  } catch {
+    return { bandwidthBitsPerSecond: null, privateTmp: false };
+  }
 }
 
 /**
@@ -124,6 +141,27 @@ async function writeNetnsEtc(netns: string, hosts: string, sshConfig: string, kn
   await writeFile(join(dir, 'hosts'), hosts);
   await writeFile(join(dir, 'ssh', 'ssh_config'), sshConfig);
   await writeFile(join(dir, 'ssh', 'ssh_known_hosts'), knownHosts);
+}
+
+/** Which state folder owns the running testbed: recorded beside the fabric's /etc/netns files. */
+const OWNER_FILE = join(NETNS_ETC, FABRIC_NS, 'hpcrun-owner');
+
+/**
+ * The namespaces' names are fixed, so only one testbed can exist at a time.
+ * Refuses to touch one that another state folder (still present) owns.
+ */
+async function checkOwner(dir: string, action: string): Promise<void> {
+  let owner: string | undefined;
+  try {
+    owner = (await readFile(OWNER_FILE, 'utf8')).trim();
+  } catch {
+    return;
+  }
+  if (owner && owner !== dir && existsSync(owner) && (await listNamespaces()).includes(FABRIC_NS)) {
+    throw new HpcrunError('environment', 'HPCRUN_TESTBED_BUSY', `cannot ${action}: the running testbed belongs to ${owner}, not ${dir}`, {
+      hint: `use it (HPCRUN_TESTBED_DIR=${owner}), or take it down first: HPCRUN_TESTBED_DIR=${owner} hpcrun testbed down`,
+    });
+  }
 }
 
 async function applyBandwidth(node: TestbedNode, bitsPerSecond: number | undefined): Promise<void> {
@@ -163,6 +201,7 @@ export async function up(options: UpOptions): Promise<TestbedState> {
   }
   const paths = testbedPaths(options.dir);
   const nodes = testbedNodes(options.nodes, options.dir);
+  await checkOwner(options.dir, 'bring a testbed up');
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const userKey = await ensureKeyPair(paths.identity, 'hpcrun-testbed');
@@ -174,6 +213,8 @@ export async function up(options: UpOptions): Promise<TestbedState> {
     if (index !== undefined && index > options.nodes) await removeNode(stale);
   }
   await ensureNamespace(FABRIC_NS, existing);
+  await mkdir(join(NETNS_ETC, FABRIC_NS), { recursive: true });
+  await writeFile(OWNER_FILE, `${options.dir}\n`);
   if (!(await linkExists(FABRIC_NS, BRIDGE))) await ip('-n', FABRIC_NS, 'link', 'add', BRIDGE, 'type', 'bridge');
   await ip('-n', FABRIC_NS, 'addr', 'replace', `${FABRIC_ADDRESS}/24`, 'dev', BRIDGE);
   await ip('-n', FABRIC_NS, 'link', 'set', BRIDGE, 'up');
@@ -204,15 +245,18 @@ export async function up(options: UpOptions): Promise<TestbedState> {
     await writeNetnsEtc(netns, hosts, sshConfig, knownHosts);
   }
   // sshd starts after /etc/netns is in place, so its sessions see the cluster's hosts file.
+  // Nodes whose /tmp is shared or private against what is asked are started afresh.
+  const privateTmp = options.privateTmp === true;
+  const restart = (await readState(options.dir)).privateTmp !== privateTmp;
   for (const node of nodes) {
     await ip('-n', node.netns, 'neigh', 'flush', 'all');
-    if ((await sshdPid(node)) === undefined) await startSshd(node);
+    if (restart) await killNamespaceProcesses(node.netns);
+    if ((await sshdPid(node)) === undefined) await startSshd(node, privateTmp);
   }
   await writeFileAtomic(paths.inventory, inventoryFile(nodes, availableParallelism()));
   await writeFileAtomic(paths.envFile, envFile(clusterEnv(paths, true)));
+  await writeFileAtomic(paths.stateFile, `${JSON.stringify({ nodes: options.nodes, bandwidthBitsPerSecond: options.bandwidthBitsPerSecond ?? null, privateTmp }, null, 2)}\n`);
   const state = await status(options.dir);
-  state.bandwidthBitsPerSecond = options.bandwidthBitsPerSecond ?? null;
-  await writeFileAtomic(paths.stateFile, `${JSON.stringify({ nodes: options.nodes, bandwidthBitsPerSecond: state.bandwidthBitsPerSecond }, null, 2)}\n`);
   const dead = state.nodes.filter((node) => node.sshdPid === undefined);
   if (dead.length > 0) {
     throw new HpcrunError('environment', 'HPCRUN_TESTBED_SSHD', `sshd did not start on ${dead.map((node) => node.name).join(', ')}`, {
@@ -233,18 +277,13 @@ export async function status(dir: string): Promise<TestbedState> {
     if (!namespaces.includes(node.netns)) continue;
     nodes.push({ name: node.name, address: node.address, sshdPid: await sshdPid(node) });
   }
-  let bandwidth: number | null = null;
-  try {
-    bandwidth = (JSON.parse(await readFile(paths.stateFile, 'utf8')) as { bandwidthBitsPerSecond: number | null }).bandwidthBitsPerSecond;
-  } catch {
-    bandwidth = null;
-  }
-  return { nodes, bandwidthBitsPerSecond: bandwidth, paths };
+  return { nodes, ...(await readState(dir)), paths };
 }
 
 /** Removes every namespace, process, /etc/netns entry and state file of the testbed, even after a crash. */
 export async function down(dir: string): Promise<string[]> {
   await checkOwnedDir(dir, STATE_ENTRIES, 'a testbed state folder', 'HPCRUN_TESTBED_DIR');
+  await checkOwner(dir, 'take the testbed down');
   const namespaces = await listNamespaces();
   // Nodes first: deleting a node's namespace also removes its veth pair.
   const ordered = [...namespaces.filter((ns) => ns !== FABRIC_NS), ...namespaces.filter((ns) => ns === FABRIC_NS)];
@@ -272,5 +311,6 @@ export async function commandOn(target: string, argv: readonly string[], dir: st
       hint: 'run `hpcrun testbed status` to list the nodes, or `hpcrun testbed up` to (re)start them',
     });
   }
-  return ['ip', 'netns', 'exec', node.netns, 'nsenter', `--uts=/proc/${pid}/ns/uts`, '--', 'env', ...env, ...argv];
+  // The node's hostname and mounts (its own /tmp with --private-tmp), as its sshd sessions see them.
+  return ['ip', 'netns', 'exec', node.netns, 'nsenter', `--uts=/proc/${pid}/ns/uts`, `--mount=/proc/${pid}/ns/mnt`, '--', 'env', ...env, ...argv];
 }

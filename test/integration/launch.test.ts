@@ -189,6 +189,40 @@ describe('testbed', () => {
     expect(await readFile(INVENTORY, 'utf8')).not.toMatch(/hpcrun-n4/);
   });
 
+  it('refuses a second testbed with another state folder, leaving the running one untouched', async () => {
+    const before = await Promise.all(NODES.map(sshdPidOf));
+    const other = join(scratch, 'other-testbed');
+    for (const action of [['up', '--nodes', '2'], ['down']]) {
+      const result = await execa(process.execPath, [join(ROOT, 'dist/bin.js'), 'testbed', ...action], { reject: false, env: { HPCRUN_TESTBED_DIR: other } });
+      expect(result.exitCode, result.stderr).toBe(69);
+      expect(result.stderr).toMatch(/HPCRUN_TESTBED_BUSY: cannot .*: the running testbed belongs to \/run\/hpcrun-testbed/);
+    }
+    expect(await Promise.all(NODES.map(sshdPidOf))).toEqual(before);
+  });
+
+  it('status exits non-zero and names the node whose sshd is dead, shows the cap, and up repairs it', async () => {
+    const healthy = await hpcrun(['testbed', 'status']);
+    expect(healthy.exitCode).toBe(0);
+    expect(healthy.stdout).toMatch(/^testbed: 3 node\(s\) on 10\.213\.0\.0\/24, no bandwidth cap$/m);
+    process.kill(await sshdPidOf('hpcrun-n3'), 'SIGKILL');
+    const sick = await hpcrun(['testbed', 'status']);
+    expect(sick.exitCode).toBe(68);
+    expect(sick.stdout).toMatch(/hpcrun-n3 +10\.213\.0\.13 +sshd NOT RUNNING/);
+    expect(sick.stderr).toMatch(/HPCRUN_TESTBED_UNHEALTHY: sshd is not running on hpcrun-n3/);
+    expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    expect((await hpcrun(['testbed', 'status'])).exitCode).toBe(0);
+  });
+
+  it('the demo uses a testbed that is already up and leaves it up', async () => {
+    const before = await Promise.all(NODES.map(sshdPidOf));
+    const demo = await hpcrun(['demo']);
+    expect(demo.exitCode, demo.stderr).toBe(0);
+    expect(demo.stderr).toMatch(/demo: using the virtual cluster that is already up \(3 nodes\); it stays up/);
+    expect(demo.stderr).not.toMatch(/tearing/);
+    expect(demo.stdout.match(/^rank \d of 6 on hpcrun-n\d$/gm)).toHaveLength(6);
+    expect(await Promise.all(NODES.map(sshdPidOf))).toEqual(before);
+  });
+
   it('says clearly that it needs root, and the demo falls back to localhost', async () => {
     const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${scratch}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
     await execa('chmod', ['0777', scratch]);

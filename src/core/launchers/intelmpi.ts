@@ -12,10 +12,11 @@ export const intelmpi: MpiLauncher = {
     const match = /Intel\(R\) MPI Library[^\n]*Version\s+(\S+)/.exec(text);
     return match?.[1] ? { flavour: 'intelmpi', version: match[1].replace(/,$/, '') } : undefined;
   },
-  render(placed) {
+  render(placed, context) {
     const t = placed.threadsPerRank;
     const argv = ['mpirun', '-n', String(placed.rankToNode.length), '-machinefile', `${FILES_DIR}/machinefile`];
     if (t > 1) argv.push('-genv', 'OMP_NUM_THREADS', String(t), '-genv', 'I_MPI_PIN_DOMAIN', 'omp');
+    if (context.workDir) argv.push('-wdir', context.workDir);
     return { argv, env: threadEnv(t), files: { machinefile: renderMachinefile(placed) } };
   },
 };

@@ -13,10 +13,11 @@ export const mpich: MpiLauncher = {
     const match = /HYDRA build details:[\s\S]*?Version:\s+(\S+)/.exec(text);
     return match?.[1] ? { flavour: 'mpich', version: match[1] } : undefined;
   },
-  render(placed) {
+  render(placed, context) {
     const t = placed.threadsPerRank;
     const argv = ['mpiexec', '-n', String(placed.rankToNode.length), '-f', `${FILES_DIR}/machinefile`];
     if (t > 1) argv.push('-bind-to', `core:${t}`, '-genv', 'OMP_NUM_THREADS', String(t));
+    if (context.workDir) argv.push('-wdir', context.workDir);
     return { argv, env: threadEnv(t), files: { machinefile: renderMachinefile(placed) } };
   },
 };

@@ -37,6 +37,7 @@ export const openmpi: MpiLauncher = {
       argv.push('--map-by', 'slot');
     }
     if (t > 1) argv.push('-x', 'OMP_NUM_THREADS');
+    if (context.workDir) argv.push('--wdir', context.workDir);
     argv.push(...sshMcaArgs(context.sshArgs ?? []));
     return { argv, env: threadEnv(t), files };
   },

@@ -14,7 +14,7 @@ export const srun: Launcher = {
   hostFileKind: 'slurm-hostfile',
   render(placed, context) {
     const t = placed.threadsPerRank;
-    const argv = ['srun', ...(context.pmi ? [`--mpi=${context.pmi}`] : []), '--distribution=arbitrary', `--ntasks=${placed.rankToNode.length}`, `--nodes=${placed.nodes.length}`, `--cpus-per-task=${t}`];
+    const argv = ['srun', ...(context.pmi ? [`--mpi=${context.pmi}`] : []), '--distribution=arbitrary', `--ntasks=${placed.rankToNode.length}`, `--nodes=${placed.nodes.length}`, `--cpus-per-task=${t}`, ...(context.workDir ? [`--chdir=${context.workDir}`] : [])];
     const env = { ...threadEnv(t), SLURM_HOSTFILE: `${FILES_DIR}/${SLURM_HOSTFILE}` };
     return { argv, env, files: { [SLURM_HOSTFILE]: renderSlurmHostfile(placed) } };
   },

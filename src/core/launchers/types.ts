@@ -5,11 +5,11 @@
 
 /** An MPI implementation, as detected on the nodes. */
 export type MpiFlavour = 'openmpi' | 'mpich' | 'intelmpi';
-/** A launcher: an MPI's own, or Slurm's srun (named `slurm`, as `plan --mpi slurm` does). */
-export type LauncherName = MpiFlavour | 'slurm';
+/** The launchers: each MPI's own, and Slurm's srun (named `slurm`, as `plan --mpi slurm` does). */
+export const LAUNCHER_NAMES = ['openmpi', 'mpich', 'intelmpi', 'slurm'] as const;
+export type LauncherName = (typeof LAUNCHER_NAMES)[number];
 
 export const MPI_FLAVOURS: readonly MpiFlavour[] = ['openmpi', 'mpich', 'intelmpi'];
-export const LAUNCHER_NAMES: readonly LauncherName[] = [...MPI_FLAVOURS, 'slurm'];
 
 export interface MpiInfo {
   flavour: MpiFlavour;
@@ -42,6 +42,8 @@ export interface LaunchContext {
   sshArgs?: readonly string[];
   /** srun only: the PMI plugin (`--mpi=pmix` for Open MPI). */
   pmi?: string;
+  /** The folder ranks start in (a staged job folder); default: the launcher's own. */
+  workDir?: string;
 }
 
 /** What a launcher needs to run a job: argv and env naming files in FILES_DIR, and those files' contents. */

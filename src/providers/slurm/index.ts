@@ -88,6 +88,9 @@ export function slurmProvider(options: SlurmProviderOptions, deps: Deps): Provid
       if (choice === 'mpi') return { launcher: launcherFor(mpi?.flavour ?? 'openmpi'), context: {} };
       return { launcher: launcherFor('slurm'), context: { pmi: pmiFor(mpi?.flavour) } };
     },
+    async stage() {
+      throw usageError('HPCRUN_SLURM_BCAST', '--bcast copies over SSH, and inside Slurm there is no SSH preflight', 'use srun --bcast (or sbcast) inside the allocation, or a shared filesystem');
+    },
     run: (job, runOptions, runDeps) => runHere(job, runOptions, runDeps),
     capture: (job, captureOptions, runDeps) => captureHere(job, captureOptions, runDeps),
     async release() {

@@ -10,9 +10,10 @@ import { type Connection, type SshSettings, connect, resolveSshSettings } from '
 import { readInput } from '../../io/read-input.js';
 import { checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
-import type { Provider, ProviderNode } from '../types.js';
+import type { Provider, ProviderNode, Staged } from '../types.js';
 import { runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
+import { stageFiles } from './stage.js';
 
 export interface SshOptions {
   identity?: string | undefined;
@@ -56,6 +57,8 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   const connections = new Map<string, Connection>();
   let head: Connection | undefined;
   let settings: SshSettings | undefined;
+  let checkedHosts: string[] = [];
+  const stagings: Staged[] = [];
   return {
     name: 'ssh',
     workDir: options.head ? undefined : deps.cwd,
@@ -67,6 +70,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       const started = performance.now();
       settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
       const hosts = nodes.map((node) => node.host);
+      checkedHosts = hosts;
       if (options.head) {
         head = await connect(options.head, settings);
         connections.set(options.head, head);
@@ -93,6 +97,11 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       return { launcher: launcherFor(mpi?.flavour ?? 'openmpi'), context: { sshArgs: mpirunSshArgs(options.ssh, deps.env, Boolean(options.head)) } };
     },
+    async stage(files) {
+      const staged = await stageFiles(checkedHosts, connections, files);
+      stagings.push(staged);
+      return staged;
+    },
     run(job, runOptions, runDeps) {
       return head ? runJobOnHead(head, job, runOptions.timeoutMs, runDeps) : runHere(job, runOptions, runDeps);
     },
@@ -101,6 +110,8 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       return captureHere(job, captureOptions, runDeps);
     },
     async release() {
+      // Staged folders go first, while their connections are still open.
+      await Promise.allSettled(stagings.map((staged) => staged.release()));
       closeAll(connections);
     },
   };

@@ -1,0 +1,101 @@
+// Nodes that share no filesystem, as cloud VMs: `testbed up --private-tmp`
+// gives every node its own /tmp and kernel cache (a mount namespace with a
+// fresh tmpfs). launch --bcast/--stage and bench must work across it, leave
+// nothing behind on any node, and a program that only this machine has must
+// be refused before mpirun starts.
+
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, INVENTORY, NODES, finished, hpcrun, hpcrunOn } from './cluster.js';
+
+// Outside /tmp, which the nodes no longer share with this machine.
+let scratch: string;
+
+/** Runs a shell command on a node, inside its own mounts. */
+async function onNode(node: string, script: string): Promise<string> {
+  const result = await execa(process.execPath, [BIN, 'testbed', 'exec', '--on', node, '--', 'sh', '-c', script], { reject: false });
+  return String(result.stdout).trim();
+}
+
+const leftovers = async () => Object.fromEntries(await Promise.all(NODES.map(async (node) => [node, await onNode(node, 'ls -d /tmp/hpcrun-bcast-* 2>/dev/null || true')] as const)));
+
+beforeAll(async () => {
+  scratch = await mkdtemp('/var/tmp/hpcrun-it-');
+  const up = await hpcrun(['testbed', 'up', '--nodes', '3', '--private-tmp']);
+  if (up.exitCode !== 0) throw new Error(up.stderr);
+  // A program and an input that exist only in the head node's private /tmp.
+  await onNode('hpcrun-n1', 'printf \'#!/bin/sh\\necho "$(hostname) in $(pwd): $(cat input.txt) $*"\\n\' > /tmp/show && chmod 755 /tmp/show && echo "staged input" > /tmp/input.txt');
+});
+afterAll(async () => {
+  await hpcrun(['testbed', 'up', '--nodes', '3']);
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('nodes that share no filesystem', () => {
+  it('gives each node its own /tmp', async () => {
+    await onNode('hpcrun-n2', 'echo n2 > /tmp/hpcrun-private-check');
+    expect(await onNode('hpcrun-n2', 'cat /tmp/hpcrun-private-check')).toBe('n2');
+    expect(await onNode('hpcrun-n3', 'cat /tmp/hpcrun-private-check 2>&1 || echo missing')).toMatch(/missing/);
+    const status = await hpcrun(['testbed', 'status']);
+    expect(status.stdout).toMatch(/private \/tmp per node/);
+  });
+
+  it('refuses a program only this machine has, naming the nodes that lack it, before mpirun starts', async () => {
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', '/tmp/show']));
+    expect(result.exitCode).toBe(68);
+    expect(result.stderr).toContain('HPCRUN_PROGRAM_MISSING: /tmp/show was not found on hpcrun-n2, hpcrun-n3');
+  });
+
+  it('launch --bcast --stage copies the program and its input to every node, runs there, and leaves nothing', async () => {
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--bcast', '--stage', '/tmp/input.txt', '--', '/tmp/show', 'a b']));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n').sort();
+    expect(lines).toHaveLength(3);
+    lines.forEach((line, index) => expect(line).toMatch(new RegExp(`^hpcrun-n${index + 1} in /tmp/hpcrun-bcast-[0-9a-f]{12}: staged input a b$`)));
+    expect(new Set(lines.map((line) => /bcast-([0-9a-f]+)/.exec(line)?.[1])).size).toBe(1);
+    expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+  });
+
+  it('removes the copies after a failed job and after Ctrl-C', async () => {
+    const failed = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/false']));
+    expect(failed.exitCode).toBe(1);
+    expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+
+    const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/sleep', '93']);
+    const started = Date.now();
+    while (Date.now() - started < 20_000 && !(await onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcast-.*/sleep 93" || true'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT');
+    const result = await finished(child);
+    expect(result.exitCode).toBe(130);
+    expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+  });
+
+  it('removes the copies when hpcrun itself is killed (the nodes notice the connection drop)', async () => {
+    const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/sleep', '91']);
+    const started = Date.now();
+    while (Date.now() - started < 20_000 && !(await onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcast-.*/sleep 91" || true'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    const pid = (await onNode('hpcrun-n1', 'pgrep -f "dist/bin.js launch .*sleep 91" | head -n 1'));
+    expect(pid).toMatch(/^\d+$/);
+    await onNode('hpcrun-n1', `kill -KILL ${pid}`);
+    await finished(child);
+    const deadline = Date.now() + 15_000;
+    let left = await leftovers();
+    while (Date.now() < deadline && Object.values(left).some(Boolean)) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      left = await leftovers();
+    }
+    expect(left).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+  });
+
+  it('bench copies its kernel to every node and measures across them', async () => {
+    const out = join(scratch, 'bench');
+    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--hosts', INVENTORY, '--kind', 'latency', '--sizes', '8', '--max-samples', '100', '--out', out, '--json']));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as { complete: boolean; rows: { host_a: string; host_b: string; median: number }[] };
+    expect(summary.complete).toBe(true);
+    expect(summary.rows[0]).toMatchObject({ host_a: 'hpcrun-n1', host_b: 'hpcrun-n2' });
+    expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+  });
+});
