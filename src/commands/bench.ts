@@ -62,6 +62,13 @@ export function renderRows(rows: readonly ResultRow[]): string {
   return `${[header, ...lines].join('\n')}\n`;
 }
 
+/** `bench: [2/3 pairs] latency hpcrun-n1↔hpcrun-n2 8 B: 5.21 us [5.18, 5.24], n=1200 (ci-target)`. */
+export function progressLine(row: ResultRow, pairsDone: number, pairs: number): string {
+  const where = `[${pairsDone}/${pairs} pair${pairs === 1 ? '' : 's'}] ${row.kind} ${row.host_a}↔${row.host_b} ${row.bytes} B`;
+  if (row.median === null) return `bench: ${where}: ${row.stop_reason}${typeof row.extra?.error === 'string' ? `: ${row.extra.error}` : ''}`;
+  return `bench: ${where}: ${fmt(row.median)} ${row.unit} [${fmt(row.ci95_low)}, ${fmt(row.ci95_high)}], n=${row.samples ?? '-'} (${row.stop_reason})`;
+}
+
 function transportOf(env: Deps['env']): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('OMPI_MCA_') && e[1] !== undefined));
 }
@@ -135,7 +142,11 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
             writer.updateMetadata({ timerResolutionUs: pair.output.timerResolutionUs });
             timerSet = true;
           }
-          for (const row of pair.rows) await writer.addRow(row);
+          for (const row of pair.rows) {
+            await writer.addRow(row);
+            // One line per finished row, TTY or not, so that a CI log shows the run moving.
+            deps.stderr.write(`${progressLine(row, results.length, total)}\n`);
+          }
         }
       }
       return await conclude(writer, results, hosts, spec, controller.signal, options, deps, rounds.length);
@@ -150,6 +161,7 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   if (signal.aborted) {
     const reason = String(signal.reason ?? 'SIGINT');
     await writer.abort(reason);
+    if (!options.json && rows.length > 0) deps.stdout.write(renderRows(rows));
     throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${reason}: ${rows.length} completed row(s) kept in ${writer.paths.json}, marked incomplete`, { exitCode: reason === 'SIGTERM' ? 143 : 130 });
   }
   const failures = results.filter((pair) => pair.failure);

@@ -24,6 +24,8 @@ describe('bench across the virtual cluster', () => {
     const out = join(scratch, 'short');
     const result = await bench('--kind', 'latency,bw', '--sizes', '8,64KiB', '--out', out);
     expect(result.exitCode, result.stderr).toBe(0);
+    // Not a TTY here: one progress line per finished row still reaches stderr.
+    expect(result.stderr.match(/^bench: \[1\/1 pair\] (latency|bw) hpcrun-n1↔hpcrun-n2 (8|65536) B: [\d.]+ (us|MB\/s) \[[\d.]+, [\d.]+\], n=\d+ \(\S+\)$/gm)).toHaveLength(4);
     const csv = (await readFile(`${out}.csv`, 'utf8')).trim().split('\n');
     expect(csv[0]).toMatch(/^kind,host_a,host_b,bytes,samples,median,p05,p95,ci95_low,ci95_high,unit/);
     expect(csv).toHaveLength(5);
@@ -90,6 +92,8 @@ describe('bench across the virtual cluster', () => {
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/HPCRUN_INTERRUPTED: interrupted by SIGINT: \d+ completed row\(s\) kept/);
     const set = await readResultSet(`${out}.json`, scratch);
+    // The completed rows are printed as the table.
+    expect(result.stdout.split('\n').filter((line) => /^(latency|bw|bibw) +hpcrun-n/.test(line))).toHaveLength(set.rows.length);
     expect(set.metadata.complete).toBe(false);
     expect(set.metadata.incompleteReason).toBe('SIGINT');
     expect(set.rows.length).toBeGreaterThanOrEqual(rows);

@@ -3,7 +3,8 @@
 // each node, filled over the preflight's own SSH connections with SFTP, in
 // parallel, and checked by sha256. A watchdog session on each node removes the
 // folder when hpcrun lets go of it, and also when the connection drops (Ctrl-C,
-// a crash, a lost network), so no node keeps the files.
+// a crash, a lost network), so no node keeps the files. Nodes that do share a
+// filesystem find the folder already made by another: only its maker uploads.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -30,48 +31,61 @@ function put(sftp: SFTPWrapper, local: string, remote: string, mode: number): Pr
   return new Promise((resolve, reject) => sftp.fastPut(local, remote, { mode }, (error) => (error ? reject(error) : resolve())));
 }
 
-interface NodeStage {
-  host: string;
-  /** Ends the watchdog's stdin; resolves once the folder is gone (or the session closed). */
-  release: () => Promise<void>;
-}
-
 function failure(host: string, what: string, detail: string): HpcrunError {
   return new HpcrunError('preflight', 'HPCRUN_STAGE_FAILED', `${host}: ${what}: ${detail}`, { hint: `check the free space in /tmp on ${host}` });
 }
 
-async function stageOn(host: string, connection: Connection, dir: string, files: readonly StageFile[], hashes: readonly string[]): Promise<NodeStage> {
-  const made = await exec(connection.client, shellJoin(['mkdir', '-m', '700', '--', dir]), { timeoutMs: 30_000 });
-  if (made.exitCode !== 0) throw failure(host, `cannot create ${dir}`, made.stderr.trim() || `status ${made.exitCode ?? made.signal}`);
+function copyFailure(host: string, dir: string, error: unknown): HpcrunError {
+  if (error instanceof HpcrunError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/subsystem/i.test(message)) {
+    return new HpcrunError('preflight', 'HPCRUN_STAGE_FAILED', `${host}: its sshd offers no SFTP (${message}), which --bcast and bench copy files with`, {
+      hint: `enable it on ${host} (sshd_config: Subsystem sftp internal-sftp), or put the files on a filesystem every node shares`,
+    });
+  }
+  return failure(host, `cannot copy the job's files to ${dir}`, message);
+}
+
+/** Makes the folder; 'shared' when it already exists, because a node on the same filesystem made it a moment ago. */
+async function makeDir(host: string, client: SshClient, dir: string): Promise<'made' | 'shared'> {
+  const made = await exec(client, shellJoin(['sh', '-c', 'if mkdir -m 700 -- "$1" 2>/dev/null; then echo made; elif [ -d "$1" ]; then echo shared; else mkdir -- "$1"; fi', 'sh', dir]), { timeoutMs: 30_000 });
+  const answer = made.stdout.trim();
+  if (made.exitCode !== 0 || (answer !== 'made' && answer !== 'shared')) throw failure(host, `cannot create ${dir}`, made.stderr.trim() || `status ${made.exitCode ?? made.signal}`);
+  return answer;
+}
+
+/** Starts the watchdog that removes the folder once its stdin ends; returns the function that ends it. */
+function watch(client: SshClient, dir: string): () => Promise<void> {
   let channel: ClientChannel | undefined;
-  const watching = exec(connection.client, shellJoin(['sh', '-c', WATCHDOG, 'sh', dir]), { keepStdinOpen: true, onChannel: (opened) => (channel = opened) }).catch(() => undefined);
-  const release = async () => {
+  const watching = exec(client, shellJoin(['sh', '-c', WATCHDOG, 'sh', dir]), { keepStdinOpen: true, onChannel: (opened) => (channel = opened) }).catch(() => undefined);
+  return async () => {
     channel?.end();
     await watching;
   };
+}
+
+async function upload(client: SshClient, dir: string, files: readonly StageFile[]): Promise<void> {
+  const sftp = await sftpOf(client);
   try {
-    const sftp = await sftpOf(connection.client);
-    try {
-      await Promise.all(files.map((file) => put(sftp, file.local, `${dir}/${file.name}`, file.mode)));
-    } finally {
-      sftp.end();
-    }
-    const sums = await exec(connection.client, shellJoin(['sh', '-c', 'cd -- "$1" && shift && sha256sum -- "$@"', 'sh', dir, ...files.map((file) => file.name)]), { timeoutMs: STAGE_TIMEOUT_MS });
-    const found = new Map(sums.stdout.trim().split('\n').map((line) => [line.slice(66), line.slice(0, 64)] as const));
-    const bad = files.filter((file, index) => found.get(file.name) !== hashes[index]);
-    if (sums.exitCode !== 0 || bad.length > 0) throw failure(host, 'the copies do not match (sha256)', bad.map((file) => file.name).join(', ') || sums.stderr.trim());
-    return { host, release };
-  } catch (error) {
-    await release();
-    if (error instanceof HpcrunError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    if (/subsystem/i.test(message)) {
-      throw new HpcrunError('preflight', 'HPCRUN_STAGE_FAILED', `${host}: its sshd offers no SFTP (${message}), which --bcast and bench copy files with`, {
-        hint: `enable it on ${host} (sshd_config: Subsystem sftp internal-sftp), or put the files on a filesystem every node shares`,
-      });
-    }
-    throw failure(host, `cannot copy the job's files to ${dir}`, message);
+    await Promise.all(files.map((file) => put(sftp, file.local, `${dir}/${file.name}`, file.mode)));
+  } finally {
+    sftp.end();
   }
+}
+
+async function verify(host: string, client: SshClient, dir: string, files: readonly StageFile[], hashes: readonly string[]): Promise<void> {
+  const sums = await exec(client, shellJoin(['sh', '-c', 'cd -- "$1" && shift && sha256sum -- "$@"', 'sh', dir, ...files.map((file) => file.name)]), { timeoutMs: STAGE_TIMEOUT_MS });
+  const found = new Map(sums.stdout.trim().split('\n').map((line) => [line.slice(66), line.slice(0, 64)] as const));
+  const bad = files.filter((file, index) => found.get(file.name) !== hashes[index]);
+  if (sums.exitCode !== 0 || bad.length > 0) throw failure(host, 'the copies do not match (sha256)', bad.map((file) => file.name).join(', ') || sums.stderr.trim());
+}
+
+/** Settles every promise, then throws the first failure (after the others have finished). */
+async function all<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
 }
 
 /** Stages `files` into one new folder, the same path on every host; all or nothing. */
@@ -83,15 +97,23 @@ export async function stageFiles(hosts: readonly string[], connections: Readonly
   }
   const hashes = await Promise.all(files.map((file) => sha256(file.local)));
   const dir = `/tmp/hpcrun-bcast-${randomBytes(6).toString('hex')}`;
-  const outcomes = await Promise.allSettled(hosts.map((host) => stageOn(host, connections.get(host) as Connection, dir, files, hashes)));
-  const done = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const releaseAll = async () => {
-    await Promise.all(done.map((node) => node.release()));
+  const client = (host: string) => (connections.get(host) as Connection).client;
+  // Nodes that share a filesystem see one folder: the node that made it
+  // uploads and watches it; every node checks the copies it will run.
+  const releases: (() => Promise<void>)[] = [];
+  const release = async () => {
+    await Promise.all(releases.splice(0).map((end) => end()));
   };
-  const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
-  if (failed.length > 0) {
-    await releaseAll();
-    throw failed[0];
+  try {
+    const made = await Promise.allSettled(hosts.map((host) => makeDir(host, client(host), dir)));
+    const makers = hosts.filter((_host, index) => made[index]?.status === 'fulfilled' && (made[index] as PromiseFulfilledResult<string>).value === 'made');
+    for (const host of makers) releases.push(watch(client(host), dir));
+    await all(made.map((outcome) => (outcome.status === 'rejected' ? Promise.reject(outcome.reason as unknown) : Promise.resolve())));
+    await all(makers.map((host) => upload(client(host), dir, files).catch((error: unknown) => Promise.reject(copyFailure(host, dir, error)))));
+    await all(hosts.map((host) => verify(host, client(host), dir, files, hashes)));
+  } catch (error) {
+    await release();
+    throw error;
   }
-  return { dir, release: releaseAll };
+  return { dir, release };
 }
