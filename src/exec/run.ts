@@ -14,6 +14,8 @@ export interface RunOptions {
   cwd?: string;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) when aborted. */
   cancel?: AbortSignal;
+  /** Runs it in a process group of its own, so that a terminal's Ctrl-C reaches only hpcrun, which decides what to do. */
+  detached?: boolean;
 }
 
 export interface RunResult {
@@ -46,6 +48,7 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
     cwd: options.cwd,
     cancelSignal: options.cancel,
     forceKillAfterDelay: 5_000,
+    detached: options.detached,
     stripFinalNewline: false,
   });
   const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled;

@@ -131,6 +131,8 @@ export function renderSlurmConf(layout: SlurmLayout): string {
     `NodeName=sn${range} NodeHostname=sn${range} NodeAddr=127.0.0.1 Port=${ports} CPUs=${layout.cpusPerNode} Sockets=1 CoresPerSocket=${layout.cpusPerNode} ThreadsPerCore=1 State=UNKNOWN`,
     // Whole nodes, as many HPC sites allocate: `salloc -N 3` gets every CPU of each node as tasks.
     'PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=EXCLUSIVE',
+    // A one-minute partition, so that a job asking for more time shows how Slurm holds it (Reason=PartitionTimeLimit).
+    'PartitionName=short Nodes=ALL MaxTime=1 State=UP OverSubscribe=EXCLUSIVE',
     '',
   ].join('\n');
 }

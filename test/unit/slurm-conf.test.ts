@@ -18,6 +18,12 @@ describe('local Slurm cluster layout', () => {
     expect(slurmClientEnv(layout)).toEqual({ SLURM_CONF: '/run/x/slurm.conf' });
   });
 
+  it('has the default partition local, and a one-minute partition short for jobs over a time limit', () => {
+    const conf = renderSlurmConf(slurmLayout({ nodes: 3, dir: '/run/x' }));
+    expect(conf).toContain('\nPartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=EXCLUSIVE\n');
+    expect(conf).toContain('\nPartitionName=short Nodes=ALL MaxTime=1 State=UP OverSubscribe=EXCLUSIVE\n');
+  });
+
   it('writes a single node without a range, and honours cpus and base port', () => {
     const conf = renderSlurmConf(slurmLayout({ nodes: 1, dir: '/run/x', cpusPerNode: 8, basePort: 20000 }));
     expect(conf).toContain('NodeName=sn1 NodeHostname=sn1 NodeAddr=127.0.0.1 Port=20001 CPUs=8 Sockets=1 CoresPerSocket=8 ');

@@ -10,7 +10,7 @@ export type { LaunchCommand, LaunchContext, Launcher, LauncherName, MpiFlavour, 
 export { FILES_DIR, LAUNCHER_NAMES, MPI_FLAVOURS } from './types.js';
 export { renderHostfile, renderMachinefile, renderRankfile, renderRankfileBytes, renderSlurmHostfile, renderSlurmHostfileBytes } from './files.js';
 export { sshMcaArgs } from './openmpi.js';
-export { pmiFor, SLURM_HOSTFILE } from './srun.js';
+export { pmiFor, SLURM_HOSTFILE, srunBlock } from './srun.js';
 
 /** MPI launchers in the order their version text is tried (Intel before MPICH: both are Hydra). */
 const MPI_LAUNCHERS: readonly MpiLauncher[] = [openmpi, intelmpi, mpich];

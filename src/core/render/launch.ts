@@ -17,11 +17,13 @@ export function launchEnv(plan: Plan): Record<string, string> {
   return rendered(plan).env;
 }
 
-/** Quotes one word for POSIX sh; PLAN_DIR becomes "$DIR". */
-function shWord(word: string): string {
+/** Quotes one word for POSIX sh; PLAN_DIR becomes "$variable" (a folder the script makes or finds). */
+export function shWordIn(word: string, variable: string): string {
   const parts = word.split(PLAN_DIR);
-  return parts.map((part) => (part === '' ? '' : shellQuote(part))).join('"$DIR"');
+  return parts.map((part) => (part === '' ? '' : shellQuote(part))).join(`"$${variable}"`);
 }
+
+const shWord = (word: string): string => shWordIn(word, 'DIR');
 
 export function renderLaunchScript(plan: Plan): string {
   const { argv, env } = rendered(plan);
