@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
 import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
-import { BIN, ROOT, ranksByHost } from './cluster.js';
+import { BIN, ROOT, ranksByHost } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
 // Open MPI under Slurm on one host: TCP over loopback, no binding (DESIGN §7), no busy polling.
