@@ -96,6 +96,8 @@ export interface Connection {
   client: SshClient;
   /** Set when the host key was new and accepted: the known_hosts line to record. */
   newKnownHostsLine: string | undefined;
+  /** The SHA256 fingerprint of the key the host presented (two names, one node: one key). */
+  hostKeyFingerprint: string | undefined;
 }
 
 function authMethods(settings: SshSettings): AnyAuthMethod[] {
@@ -147,6 +149,7 @@ function connectOn(host: string, settings: SshSettings, sock: ClientChannel | un
   const preferred = knownKeyTypes(settings.knownHosts, names);
   let verdict: { kind: 'unknown' | 'mismatch' | 'revoked'; fingerprint: string } | undefined;
   let newKnownHostsLine: string | undefined;
+  let hostKeyFingerprint: string | undefined;
   const client = new Client();
   const config: ConnectConfig = {
     host,
@@ -158,6 +161,7 @@ function connectOn(host: string, settings: SshSettings, sock: ClientChannel | un
     hostVerifier: (blob: Buffer) => {
       const keyType = keyTypeOf(blob);
       const key = blob.toString('base64');
+      hostKeyFingerprint = fingerprint(key);
       const result = verifyHostKey(settings.knownHosts, names, keyType, key);
       if (result === 'match') return true;
       if (result === 'unknown' && settings.acceptNewHostKeys) {
@@ -182,7 +186,7 @@ function connectOn(host: string, settings: SshSettings, sock: ClientChannel | un
     };
     client.once('ready', () => {
       settled = true;
-      resolve({ client, newKnownHostsLine });
+      resolve({ client, newKnownHostsLine, hostKeyFingerprint });
     });
     client.on('error', (error: Error & { code?: string; level?: string }) => {
       // After login an error means the connection was lost; the running exec

@@ -70,6 +70,14 @@ describe('launch across the virtual cluster', () => {
     }
   });
 
+  it('refuses two inventory names for one node (the same host key), before mpirun starts', async () => {
+    const inventory = join(scratch, 'aliases');
+    await writeFile(inventory, 'hpcrun-n1 slots=1\n10.213.0.11 slots=1\nhpcrun-n2 slots=1\n');
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', inventory, '--np', '3', '--', 'true']));
+    expect(result.exitCode).toBe(65);
+    expect(result.stderr).toMatch(/HPCRUN_DUPLICATE_NODE: hpcrun-n1 and 10\.213\.0\.11 are one node \(the same host key SHA256:\S+\)/);
+  });
+
   it('names a node whose sshd is down before mpirun starts, within seconds', async () => {
     const marker = join(scratch, 'ran');
     process.kill(await sshdPidOf('hpcrun-n2'));

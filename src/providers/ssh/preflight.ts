@@ -46,6 +46,7 @@ export async function preflight(hosts: readonly string[], settings: SshSettings,
     throw new HpcrunError('preflight', first.code, `${errors.length} of ${hosts.length} hosts failed preflight:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`, { hint: first.hint });
   }
   const reports = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<NodeReport>).value);
+  checkDistinctNodes(hosts, connections);
   await recordNewHostKeys([...connections.values()], settings);
   checkSameMpi(reports);
   return { reports, connections };
@@ -63,6 +64,21 @@ async function recordNewHostKeys(connections: readonly Connection[], settings: S
     });
   }
   for (const connection of connections) connection.newKnownHostsLine = undefined;
+}
+
+/** Two inventory names that reach one machine (the same host key) would get twice the ranks it can hold. */
+export function checkDistinctNodes(hosts: readonly string[], connections: ReadonlyMap<string, Connection>): void {
+  const byKey = new Map<string, string[]>();
+  for (const host of hosts) {
+    const key = connections.get(host)?.hostKeyFingerprint;
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), host]);
+  }
+  const twice = [...byKey.entries()].filter(([, names]) => names.length > 1);
+  if (twice.length > 0) {
+    throw new HpcrunError('input', 'HPCRUN_DUPLICATE_NODE', twice.map(([key, names]) => `${names.join(' and ')} are one node (the same host key ${key})`).join('; '), {
+      hint: 'list each node once in the inventory, under one name',
+    });
+  }
 }
 
 export function closeAll(connections: Map<string, Connection>): void {
