@@ -21,6 +21,9 @@ import { sshOptionsOf } from './launch.js';
 export interface BenchOptions {
   hosts?: string;
   slurm?: boolean;
+  head?: string;
+  port?: string;
+  skipUnreachable?: boolean;
   kind: string;
   sizes: string;
   pairs: string;
@@ -90,8 +93,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   const spec = toSpec(options);
   const provider = selectProvider(options, undefined, sshOptionsOf(options), deps);
   const acquired = await provider.acquire();
-  const hosts = acquired.map((node) => node.host);
-  requireTwoHosts(hosts);
+  requireTwoHosts(acquired.map((node) => node.host));
   checkPpn(acquired, spec.ppn);
   const now = deps.now();
   const paths = await prepareOutput(options.out ?? defaultOutBase(now, 'bench'), deps.cwd);
@@ -104,6 +106,9 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   building.catch(() => undefined);
   try {
     return await withProvider(provider, async (checked) => {
+      for (const node of checked.skipped) deps.stderr.write(`bench: skipping ${node.host}, which cannot be reached: ${node.reason}\n`);
+      const hosts = checked.nodes.map((node) => node.host);
+      requireTwoHosts(hosts);
       const kernel = await building;
       // Over SSH the nodes may share no filesystem (cloud VMs): the kernel is
       // always copied to a per-run folder on every node, which costs one small
@@ -126,7 +131,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         transport: transportOf(deps.env),
         sizes: spec.sizes,
         policy: { warmup: null, targetRelHalfWidth: spec.targetCi, maxSamples: spec.maxSamples ?? null, minSamples: null, iterationsPerSample: null, stoppingRule: STOPPING_RULE, outlierRule: TUKEY_RULE },
-        notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion})${staged ? `, copied to ${staged.dir} on every node` : ''}; launched with ${launcher.launcher.command} (${provider.name} provider)`],
+        notes: [`warm-up and sample caps default to the OSU counts (latency <= 8 KiB: 10,000 + 100 warm-up, above: 1,000 + 10; bandwidth: window of 64 messages per sample); kernel ${kernel.path} (${kernel.mpiVersion})${staged ? `, copied to ${staged.dir} on every node` : ''}; launched with ${launcher.launcher.command} (${provider.name} provider${options.head ? ` on ${options.head}` : ''})`, ...checked.skipped.map((node) => `skipped ${node.host}: ${node.reason}`)],
       }));
       const rounds = schedule(hosts, spec.pairs);
       const total = rounds.flat().length;
@@ -150,7 +155,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         }
       }
       return await conclude(writer, results, hosts, spec, controller.signal, options, deps, rounds.length);
-    }, { acquired });
+    }, { acquired, skipUnreachable: options.skipUnreachable === true });
   } finally {
     removeHandler();
   }
@@ -200,6 +205,9 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')
     .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
     .option('--out <path>', 'write PATH.csv and PATH.json (default results/<date>-bench)')
+    .option('--head <host>', 'run mpirun on this host over SSH (for a laptop outside the cluster network)')
+    .option('--skip-unreachable', 'leave out hosts that cannot be reached (listed on stderr and in the result set) and measure the rest')
+    .option('--port <n>', 'SSH port (default 22)')
     .option('--json', 'print a JSON summary instead of the table')
     .option('--identity <file>', 'SSH private key for preflight and mpirun')
     .option('--user <name>', 'SSH user')
@@ -216,7 +224,8 @@ pair, so Ctrl-C keeps all completed rows (the set is marked incomplete).
 
 Examples:
   hpcrun bench --hosts hosts.txt
-  hpcrun bench --hosts hosts.txt --kind latency --sizes 8 --pairs all
+  hpcrun bench --hosts hosts.txt --kind latency --sizes 8 --pairs all --skip-unreachable
+  hpcrun bench --head login01 --hosts hosts.txt --kind latency,bw
   hpcrun bench --hosts hosts.txt --kind bw,bibw --sizes 1:4MiB --out results/ib-bw
   hpcrun bench --hosts hosts.txt --kind mbw --ppn 4 --sizes 8,64KiB --json
   salloc -N 2 hpcrun bench --kind latency,bw                       (inside Slurm: srun)`,

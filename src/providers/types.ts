@@ -33,6 +33,8 @@ export interface Preflight {
   mpi: MpiInfo;
   /** One line for stderr: what was checked and how long it took. */
   summary: string;
+  /** Nodes left out with skipUnreachable, and why; `nodes` holds only the others. */
+  skipped: { host: string; reason: string }[];
 }
 
 /** Which launcher to start a job with: the MPI's own (mpirun/mpiexec), or srun. */
@@ -49,6 +51,8 @@ export interface Job {
 export interface PreflightOptions {
   /** A program every node must have, from the folder ranks start in. */
   program?: ProgramCheck | undefined;
+  /** Leave out nodes that cannot be reached (listed in Preflight.skipped) instead of failing. */
+  skipUnreachable?: boolean | undefined;
 }
 
 /** A local file to copy to every node for the job. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResultSet } from '../../src/results/index.js';
-import { INVENTORY, finished, hpcrun, hpcrunOn } from './cluster.js';
+import { INVENTORY, finished, hpcrun, hpcrunOn, sshdPidOf } from './cluster.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -113,6 +113,36 @@ describe('bench across the virtual cluster', () => {
     expect(result.exitCode).toBe(status);
     expect(result.stderr).toMatch(message);
     expect(existsSync(`${out}.json`)).toBe(false);
+  });
+
+  it('runs through --head from outside the nodes, as a laptop would', async () => {
+    const out = join(scratch, 'via-head');
+    const result = await finished(hpcrunOn('login', ['bench', '--head', 'hpcrun-n1', '--hosts', INVENTORY, '--kind', 'latency', '--sizes', '8', '--max-samples', '200', '--out', out, '--json']));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const set = await readResultSet(`${out}.json`, scratch);
+    expect(set.rows).toHaveLength(1);
+    expect(set.rows[0]).toMatchObject({ kind: 'latency', host_a: 'hpcrun-n1', host_b: 'hpcrun-n2', stop_reason: expect.not.stringMatching(/failed/) });
+    expect(set.metadata.notes.join(' ')).toContain('ssh provider on hpcrun-n1');
+  });
+
+  it('measures the reachable pairs with --skip-unreachable and names the host it left out', async () => {
+    process.kill(await sshdPidOf('hpcrun-n3'), 'SIGKILL');
+    try {
+      const refused = await bench('--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--max-samples', '100', '--out', join(scratch, 'refused'));
+      expect(refused.exitCode).toBe(68);
+      expect(refused.stderr).toMatch(/HPCRUN_HOST_UNREACHABLE: hpcrun-n3/);
+      const out = join(scratch, 'skipping');
+      const result = await bench('--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--max-samples', '100', '--skip-unreachable', '--out', out, '--json');
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/bench: skipping hpcrun-n3, which cannot be reached: hpcrun-n3: cannot connect/);
+      const summary = JSON.parse(result.stdout) as { pairs: string[][] };
+      expect(summary.pairs).toEqual([['hpcrun-n1', 'hpcrun-n2']]);
+      const set = await readResultSet(`${out}.json`, scratch);
+      expect(set.metadata.hosts).toEqual(['hpcrun-n1', 'hpcrun-n2']);
+      expect(set.metadata.notes.join(' ')).toMatch(/skipped hpcrun-n3/);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
   });
 
   it('refuses an inventory with one host', async () => {

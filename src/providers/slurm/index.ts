@@ -82,6 +82,7 @@ export function slurmProvider(options: SlurmProviderOptions, deps: Deps): Provid
         nodes: nodes.map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
         mpi: step.value[0]!.probe.mpi!,
         summary: summarise(step.value, performance.now() - started, `slurm job ${deps.env.SLURM_JOB_ID}`),
+        skipped: [],
       };
     },
     launcher(mpi, choice) {

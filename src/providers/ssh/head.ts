@@ -8,6 +8,7 @@ import { inDir } from '../../core/launchers/index.js';
 import { type JobEnd, runRemoteJob } from '../../exec/job.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type Connection, exec } from '../../exec/ssh.js';
+import type { RunResult } from '../../exec/run.js';
 import type { Job } from '../types.js';
 
 /** Variables set on the head node: OMPI_* from here plus the job's own; never secrets. */
@@ -48,4 +49,30 @@ export async function runJobOnHead(head: Connection, job: Job, timeoutMs: number
     removeHandler();
     if (dir) await exec(head.client, shellJoin(['rm', '-rf', '--', dir]), { timeoutMs: 30_000 }).catch(() => undefined);
   }
+}
+
+/** Runs a job on the head node and keeps its output (bench kernels); `cancel` stops it as Ctrl-C would. */
+export async function captureOnHead(head: Connection, job: Job, cancel: AbortSignal | undefined, deps: Deps): Promise<RunResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const collect = (into: Buffer[]) => ({ write: (chunk: string | Uint8Array) => into.push(Buffer.from(chunk)) > 0 });
+  const onSignal: Deps['onSignal'] = (handler) => {
+    const listener = () => handler('SIGINT');
+    if (cancel?.aborted) queueMicrotask(listener);
+    cancel?.addEventListener('abort', listener, { once: true });
+    return () => cancel?.removeEventListener('abort', listener);
+  };
+  const end = await runJobOnHead(head, job, undefined, { ...deps, stdout: collect(out), stderr: collect(err), onSignal });
+  return {
+    argv: [...job.argv, ...job.program],
+    exitCode: end.exitCode,
+    signal: end.signal,
+    timedOut: end.timedOut,
+    canceled: end.interruptedBy !== undefined,
+    durationMs: end.durationMs,
+    stdout: Buffer.concat(out).toString(),
+    stderr: Buffer.concat(err).toString(),
+    spawnFailed: false,
+    ok: end.exitCode === 0,
+  };
 }

@@ -11,7 +11,7 @@ import { readInput } from '../../io/read-input.js';
 import { checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
 import type { Provider, ProviderNode, Staged } from '../types.js';
-import { runJobOnHead } from './head.js';
+import { captureOnHead, runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
 import { stageFiles } from './stage.js';
 
@@ -77,18 +77,22 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
       const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program), head ? undefined : probeHere(deps.env)]);
+      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : probeHere(deps.env)]);
       if (checked.status === 'rejected') throw checked.reason;
       if (local.status === 'rejected') throw local.reason;
       const all = checked.value.reports;
+      const { skipped } = checked.value;
+      if (options.head && skipped.some((node) => node.host === options.head)) throw new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `the head node ${options.head} cannot be reached`, { hint: 'check the head node; it cannot be skipped' });
       const reports = all.filter((report) => hosts.includes(report.host));
+      checkedHosts = reports.map((report) => report.host);
       checkSameMpi(local.value ? [...all, local.value] : all);
       if (preflightOptions.program) checkProgram(reports, preflightOptions.program.name);
       const byHost = new Map(reports.map((report) => [report.host, report.probe]));
       return {
-        nodes: nodes.map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
+        nodes: nodes.filter((node) => byHost.has(node.host)).map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
         mpi: reports[0]!.probe.mpi!,
         summary: summarise(reports, performance.now() - started),
+        skipped,
       };
     },
     launcher(mpi, choice) {
@@ -106,8 +110,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       return head ? runJobOnHead(head, job, runOptions.timeoutMs, runDeps) : runHere(job, runOptions, runDeps);
     },
     capture(job, captureOptions, runDeps) {
-      if (options.head) throw new HpcrunError('usage', 'HPCRUN_HEAD_CAPTURE', 'this command cannot run its launcher through --head yet', { hint: 'run it on a node that reaches the others (hpcrun testbed exec -- ...)' });
-      return captureHere(job, captureOptions, runDeps);
+      return head ? captureOnHead(head, job, captureOptions.cancel, runDeps) : captureHere(job, captureOptions, runDeps);
     },
     async release() {
       // Staged folders go first, while their connections are still open.

@@ -13,7 +13,12 @@ import { type Connection, type SshClient, type SshSettings, connect, exec } from
 export interface PreflightResult {
   reports: NodeReport[];
   connections: Map<string, Connection>;
+  /** Hosts left out because they could not be reached (only with `skipUnreachable`). */
+  skipped: { host: string; reason: string }[];
 }
+
+/** Failures that mean "not there": a refused or timed-out connection, a silent probe. Host-key and login failures never are. */
+const UNREACHABLE = new Set(['HPCRUN_HOST_UNREACHABLE', 'HPCRUN_PROBE_TIMEOUT']);
 
 export const probeCommand = (program?: ProgramCheck): string => shellJoin(probeArgv(program));
 
@@ -36,8 +41,15 @@ async function probeHost(host: string, settings: SshSettings, connections: Map<s
  * Checks every host. `connections` may already hold some (the head node);
  * new ones are added and stay open for the caller, who must close them.
  */
-export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck): Promise<PreflightResult> {
-  const outcomes = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program)));
+export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck, skipUnreachable = false): Promise<PreflightResult> {
+  const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program)));
+  const skipped: PreflightResult['skipped'] = [];
+  const outcomes = settled.filter((outcome, index) => {
+    const reason = outcome.status === 'rejected' ? (outcome.reason as unknown) : undefined;
+    if (!skipUnreachable || !isHpcrunError(reason) || !UNREACHABLE.has(reason.code)) return true;
+    skipped.push({ host: hosts[index] as string, reason: reason.message });
+    return false;
+  });
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
   if (failures.length > 0) {
     const errors = failures.map((failure) => (isHpcrunError(failure) ? failure : new HpcrunError('preflight', 'HPCRUN_PREFLIGHT_FAILED', String(failure))));
@@ -49,7 +61,7 @@ export async function preflight(hosts: readonly string[], settings: SshSettings,
   checkDistinctNodes(hosts, connections);
   await recordNewHostKeys([...connections.values()], settings);
   checkSameMpi(reports);
-  return { reports, connections };
+  return { reports, connections, skipped };
 }
 
 async function recordNewHostKeys(connections: readonly Connection[], settings: SshSettings): Promise<void> {
