@@ -156,6 +156,9 @@ function connectOn(host: string, settings: SshSettings, sock: ClientChannel | un
     port: settings.port,
     username: settings.user,
     readyTimeout: settings.connectTimeoutMs,
+    // A node that vanishes without closing its connection is noticed within about 15 s.
+    keepaliveInterval: 5_000,
+    keepaliveCountMax: 3,
     authHandler: authMethods(settings),
     ...(sock ? { sock } : {}),
     hostVerifier: (blob: Buffer) => {

@@ -122,7 +122,7 @@ describe('bench across the virtual cluster', () => {
     const set = await readResultSet(`${out}.json`, scratch);
     expect(set.rows).toHaveLength(1);
     expect(set.rows[0]).toMatchObject({ kind: 'latency', host_a: 'hpcrun-n1', host_b: 'hpcrun-n2', stop_reason: expect.not.stringMatching(/failed/) });
-    expect(set.metadata.notes.join(' ')).toContain('ssh provider on hpcrun-n1');
+    expect((set.metadata.notes ?? []).join(' ')).toContain('ssh provider on hpcrun-n1');
   });
 
   it('measures the reachable pairs with --skip-unreachable and names the host it left out', async () => {
@@ -139,7 +139,7 @@ describe('bench across the virtual cluster', () => {
       expect(summary.pairs).toEqual([['hpcrun-n1', 'hpcrun-n2']]);
       const set = await readResultSet(`${out}.json`, scratch);
       expect(set.metadata.hosts).toEqual(['hpcrun-n1', 'hpcrun-n2']);
-      expect(set.metadata.notes.join(' ')).toMatch(/skipped hpcrun-n3/);
+      expect((set.metadata.notes ?? []).join(' ')).toMatch(/skipped hpcrun-n3/);
     } finally {
       expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
     }

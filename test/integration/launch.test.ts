@@ -150,6 +150,46 @@ describe('launch across the virtual cluster', () => {
   });
 });
 
+describe('a node that dies during the run', () => {
+  /** The commands still running in a node's network namespace. */
+  const commandsOn = async (node: string): Promise<string[]> => {
+    const pids = (await execa('ip', ['netns', 'pids', node])).stdout.split('\n').filter(Boolean);
+    if (pids.length === 0) return [];
+    return (await execa('ps', ['-o', 'comm=', '-p', pids.join(',')], { reject: false })).stdout.split('\n').filter(Boolean);
+  };
+
+  it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('is named, the job stops within 30 s and nothing is left on the others (from %s)', async (on, extra) => {
+    const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '89']);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('preflight:')) resolve();
+      });
+      void child.finally(() => resolve());
+    });
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && !(await commandsOn('hpcrun-n2')).includes('sleep')) await new Promise((resolve) => setTimeout(resolve, 200));
+    const killed = Date.now();
+    // The node dies: every process in its namespace, its sshd sessions included.
+    for (const pid of (await execa('ip', ['netns', 'pids', 'hpcrun-n2'])).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+    try {
+      const result = await finished(child);
+      expect(Date.now() - killed).toBeLessThan(30_000);
+      expect(result.exitCode, result.stderr).not.toBe(0);
+      expect(result.stderr).toMatch(/hpcrun-n2/);
+      if (on === 'hpcrun-n1') expect(result.stderr).toMatch(/HPCRUN_NODE_LOST: lost hpcrun-n2 during the run/);
+      for (const node of ['hpcrun-n1', 'hpcrun-n3']) {
+        const left = (await commandsOn(node)).filter((comm) => comm !== 'sshd');
+        expect(left, node).toEqual([]);
+      }
+      expect((await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-launch'))).toEqual([]);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
+  });
+});
+
 describe('launch --plan', () => {
   it('runs every rank on the host the plan gave it', async () => {
     const planDir = join(scratch, 'plan');

@@ -14,6 +14,7 @@ import type { Provider, ProviderNode, Staged } from '../types.js';
 import { captureOnHead, runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
 import { stageFiles } from './stage.js';
+import { watchNodes } from './watch.js';
 
 export interface SshOptions {
   identity?: string | undefined;
@@ -106,8 +107,15 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       stagings.push(staged);
       return staged;
     },
-    run(job, runOptions, runDeps) {
-      return head ? runJobOnHead(head, job, runOptions.timeoutMs, runDeps) : runHere(job, runOptions, runDeps);
+    async run(job, runOptions, runDeps) {
+      const watch = watchNodes(checkedHosts, connections, runDeps);
+      try {
+        const end = await (head ? runJobOnHead(head, job, runOptions.timeoutMs, watch.deps) : runHere(job, runOptions, watch.deps));
+        watch.check();
+        return end;
+      } finally {
+        watch.stop();
+      }
     },
     capture(job, captureOptions, runDeps) {
       return head ? captureOnHead(head, job, captureOptions.cancel, runDeps) : captureHere(job, captureOptions, runDeps);

@@ -1,0 +1,65 @@
+// Watches the nodes while a job runs, over the connections preflight opened:
+// a node whose connection closes (it died, or its network failed) is named,
+// and if the launcher has not given up on its own within a grace period, the
+// job is stopped as Ctrl-C would, so that a dead node never hangs a launch.
+
+import type { Deps } from '../../deps.js';
+import { HpcrunError } from '../../errors.js';
+import type { Connection } from '../../exec/ssh.js';
+
+/** How long the launcher gets to notice a lost node itself (mpirun usually does within a second). */
+export const LOST_NODE_GRACE_MS = 10_000;
+
+export interface NodeWatch {
+  /** Deps whose onSignal also hears "stop" when a node is lost and the launcher does not end. */
+  deps: Deps;
+  /** Throws when a node was lost during the run. */
+  check(): void;
+  stop(): void;
+}
+
+export function watchNodes(hosts: readonly string[], connections: ReadonlyMap<string, Connection>, deps: Deps): NodeWatch {
+  const lost: string[] = [];
+  const handlers = new Set<(signal: NodeJS.Signals) => void>();
+  let grace: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const cleanups = hosts.flatMap((host) => {
+    const client = connections.get(host)?.client;
+    if (!client) return [];
+    const onClose = () => {
+      if (stopped) return;
+      lost.push(host);
+      deps.stderr.write(`hpcrun: lost ${host} during the run: its SSH connection closed\n`);
+      grace ??= setTimeout(() => {
+        for (const handler of handlers) handler('SIGTERM');
+      }, LOST_NODE_GRACE_MS);
+    };
+    client.on('close', onClose);
+    return [() => client.off('close', onClose)];
+  });
+  return {
+    deps: {
+      ...deps,
+      onSignal: (handler) => {
+        const remove = deps.onSignal(handler);
+        handlers.add(handler);
+        return () => {
+          remove();
+          handlers.delete(handler);
+        };
+      },
+    },
+    check() {
+      if (lost.length > 0) {
+        throw new HpcrunError('remote', 'HPCRUN_NODE_LOST', `lost ${lost.join(', ')} during the run: the node died, or the network to it failed; the job was stopped`, {
+          hint: `check ${lost[0]} (is it up? does ssh reach it?) and run the job again without it, or after it is back`,
+        });
+      }
+    },
+    stop() {
+      stopped = true;
+      if (grace) clearTimeout(grace);
+      for (const cleanup of cleanups) cleanup();
+    },
+  };
+}
