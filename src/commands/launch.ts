@@ -9,7 +9,7 @@ import { type InventoryHost, requireHostName } from '../core/inventory.js';
 import { blockPlacement } from '../core/launch.js';
 import { type LauncherName, type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
 import { compressHostlist } from '../core/slurm/hostlist.js';
-import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
+import { formatDuration, requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
@@ -159,7 +159,7 @@ function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
     throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${end.interruptedBy}; the job was stopped`, { exitCode: end.interruptedBy === 'SIGTERM' ? 143 : 130 });
   }
   if (end.timedOut) {
-    throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${(spec.timeoutMs ?? 0) / 1000} s) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
+    throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${formatDuration(spec.timeoutMs ?? 0)}) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
   }
   if (end.signal) deps.stderr.write(`hpcrun: the launcher was killed by ${end.signal}\n`);
   return statusOf(end);
@@ -177,7 +177,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
     .option('--dry-run', 'print the mpirun argv and hostfile; contact no host and run nothing')
-    .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h')
+    .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h, 1h30m, 3d (at most 365d)')
     .option('--identity <file>', 'SSH private key (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--user <name>', 'SSH user (default: the current user)')
     .option('--port <n>', 'SSH port (default 22)')

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
 import { HpcrunError } from '../errors.js';
+import { setLongTimeout } from './timer.js';
 import { type KnownHostEntry, fingerprint, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, verifyHostKey } from '../core/known-hosts.js';
 
 const { Client, utils } = ssh2;
@@ -125,12 +126,12 @@ function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): 
     });
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       done = true;
       reject(unreachable(`no answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     via.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-      clearTimeout(timer);
+      timer.clear();
       if (done) {
         stream?.close();
         return;
@@ -267,13 +268,13 @@ export function exec(client: SshClient, command: string, options: ExecOptions = 
         signal = signalName ? `SIG${signalName}` : undefined;
       });
       const timer = options.timeoutMs
-        ? setTimeout(() => {
+        ? setLongTimeout(() => {
             signal = 'TIMEOUT';
             channel.close();
           }, options.timeoutMs)
         : undefined;
       channel.on('close', () => {
-        if (timer) clearTimeout(timer);
+        timer?.clear();
         resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
       });
       if (options.stdin !== undefined) channel.end(options.stdin);
