@@ -191,9 +191,10 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
       `
 Latency is half the round trip in µs; bandwidth is in MB/s (10^6 bytes/s).
 Each kind and size stops when the median's nonparametric 95% CI is within
---target-ci, or at the sample cap; warm-up is excluded; Tukey's 1.5×IQR rule
-removes outliers and the count is recorded. Results are rewritten after every
-pair, so Ctrl-C keeps all completed rows (the set is marked incomplete).
+--target-ci, or at the sample cap; warm-up is excluded. Every figure is of all
+the samples: Tukey's 1.5×IQR outliers are counted, never dropped. Results are
+rewritten after every pair, so Ctrl-C keeps all completed rows (the set is
+marked incomplete).
 
 Examples:
   hpcrun bench --hosts hosts.txt

@@ -1,10 +1,12 @@
 // Reading a result set back: PATH, PATH.json or PATH.csv all name the JSON,
-// which is the complete record. Validates schemaVersion.
+// which is the complete record. Validates schemaVersion; older versions
+// are upgraded (upgrade.ts).
 
 import { readFile } from 'node:fs/promises';
 import { HpcrunError, inputError } from '../errors.js';
 import { resultPaths } from './paths.js';
 import { validateResultSet, type ResultSet } from './schema.js';
+import { upgradeResultSet } from './upgrade.js';
 
 export function parseResultSet(text: string, source: string): ResultSet {
   let value: unknown;
@@ -13,7 +15,7 @@ export function parseResultSet(text: string, source: string): ResultSet {
   } catch (error) {
     throw inputError('HPCRUN_RESULTS_INVALID', `${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  return validateResultSet(value, source);
+  return validateResultSet(upgradeResultSet(value), source);
 }
 
 export async function readResultSet(path: string, cwd: string): Promise<ResultSet> {

@@ -19,15 +19,16 @@ export interface SampleRowInput {
 }
 
 /**
- * A measured row: Tukey outlier rule (unless 'none'), then median, CI and
- * percentiles of the kept samples; `mean` is arithmetic for times and
- * harmonic for rates. Raw samples are kept for the JSON.
+ * A measured row: median, CI, percentiles and mean of every sample (mean
+ * arithmetic for times, harmonic for rates); Tukey's rule only counts the
+ * samples outside its fences (unless 'none'). Raw samples are kept for the JSON.
  */
 export function rowFromSamples(input: SampleRowInput): ResultRow {
   const analysis = analyzeSamples(input.rawSamples, input.outliers ?? 'tukey');
   const s = analysis.summary;
-  const kept = analysis.kept;
-  const mean = input.unit === 'us' ? arithmeticMean(kept) : kept.every((x) => x > 0) ? harmonicMean(kept) : null;
+  const raw = input.rawSamples;
+  const mean = input.unit === 'us' ? arithmeticMean(raw) : raw.every((x) => x > 0) ? harmonicMean(raw) : null;
+  const fences: Record<string, number> = analysis.fences ? { tukey_low_fence: analysis.fences.low, tukey_high_fence: analysis.fences.high } : {};
   return {
     kind: input.kind,
     host_a: input.hostA,
@@ -43,10 +44,10 @@ export function rowFromSamples(input: SampleRowInput): ResultRow {
     unit: input.unit,
     mean,
     stop_reason: input.stopReason,
-    outliers_removed: analysis.outliersRemoved,
+    outliers_tukey: analysis.outliersTukey,
     source: 'hpcrun',
-    extra: { ...input.extra, outlier_rule: analysis.outlierRule },
-    raw_samples: [...input.rawSamples],
+    extra: { ...input.extra, outlier_rule: analysis.outlierRule, ...fences },
+    raw_samples: [...raw],
   };
 }
 
@@ -67,7 +68,7 @@ export function rowFromMeasurement(m: Measurement, source: string, hosts: { a: s
     unit: m.unit,
     mean: m.mean,
     stop_reason: 'imported',
-    outliers_removed: null,
+    outliers_tukey: null,
     source,
     extra: { ...m.extra, line: m.line },
   };

@@ -1,10 +1,16 @@
-// The result-set schema, version 1. A result set is rows plus the metadata
+// The result-set schema, version 2. A result set is rows plus the metadata
 // needed to reproduce and judge them. Readers check schemaVersion and say
 // which version they found and which they need. Pure.
+//
+// Version 2 (this one): every figure is of all the samples; `outliers_tukey`
+// counts the samples outside Tukey's fences, for information.
+// Version 1: median, CI, percentiles and mean were of the samples left after
+// dropping Tukey outliers, `samples` counted those, and `outliers_removed` the
+// dropped ones. reader.ts upgrades version 1 sets on reading (see there).
 
 import { inputError } from '../errors.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type ResultUnit = 'us' | 'MB/s' | 'msg/s';
 /** Why sampling stopped; 'failed' rows carry no figures, and their reason in extra.error. */
@@ -16,7 +22,7 @@ export interface ResultRow {
   host_a: string | null;
   host_b: string | null;
   bytes: number;
-  /** Samples kept for the statistics; null when unknown (imported rows). */
+  /** Samples measured (warm-up excluded), all of them used for the figures; null when unknown (imported rows). */
   samples: number | null;
   median: number | null;
   p05: number | null;
@@ -28,19 +34,20 @@ export interface ResultRow {
   /** Arithmetic mean for times, harmonic mean (total bytes over total time) for rates. */
   mean: number | null;
   stop_reason: RowStopReason | null;
-  outliers_removed: number | null;
+  /** Samples outside Tukey's 1.5×IQR fences: information only, they are in every figure. Null when unknown. */
+  outliers_tukey: number | null;
   /** Where the row came from: `hpcrun` or, for imports, `osu_latency 7.4 (file)`. */
   source: string;
   /** Other per-row facts (iterations, t_min, Validation, P90 ...). JSON only. */
   extra?: Record<string, number | string>;
-  /** Every sample measured, before outlier removal; warm-up excluded. JSON only. */
+  /** Every sample measured, warm-up excluded. JSON only. */
   raw_samples?: number[];
 }
 
 /** CSV columns, in order. The first eleven are the contract named in issue 4. */
 export const CSV_COLUMNS = [
   'kind', 'host_a', 'host_b', 'bytes', 'samples', 'median', 'p05', 'p95', 'ci95_low', 'ci95_high', 'unit',
-  'p99', 'mean', 'stop_reason', 'outliers_removed', 'source',
+  'p99', 'mean', 'stop_reason', 'outliers_tukey', 'source',
 ] as const;
 
 export interface StopPolicyMeta {
@@ -107,7 +114,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const NULLABLE_NUMBERS = ['samples', 'median', 'p05', 'p95', 'p99', 'ci95_low', 'ci95_high', 'mean', 'outliers_removed'] as const;
+const NULLABLE_NUMBERS = ['samples', 'median', 'p05', 'p95', 'p99', 'ci95_low', 'ci95_high', 'mean', 'outliers_tukey'] as const;
 
 /** Validates parsed JSON as a result set; `source` names it in errors. */
 export function validateResultSet(value: unknown, source: string): ResultSet {
@@ -116,7 +123,7 @@ export function validateResultSet(value: unknown, source: string): ResultSet {
   if (found !== SCHEMA_VERSION) {
     throw inputError(
       'HPCRUN_RESULTS_VERSION',
-      `${source}: result schemaVersion ${found === undefined ? '(missing)' : JSON.stringify(found)} found; this hpcrun reads schemaVersion ${SCHEMA_VERSION}`,
+      `${source}: result schemaVersion ${found === undefined ? '(missing)' : JSON.stringify(found)} found; this hpcrun reads schemaVersion ${SCHEMA_VERSION} (and upgrades 1)`,
       typeof found === 'number' && found > SCHEMA_VERSION ? 'upgrade hpcrun to read this file' : 'was this file written by hpcrun?',
     );
   }

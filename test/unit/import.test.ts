@@ -27,7 +27,7 @@ describe('hpcrun import', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('imported 58 rows from 2 table(s)');
     const set = await readResultSet('out/osu', dir);
-    expect(set.schemaVersion).toBe(1);
+    expect(set.schemaVersion).toBe(2);
     expect(set.metadata).toMatchObject({ command: 'import', complete: true, hosts: ['n1', 'n2'], date: '2025-03-04T10:12:31.000Z' });
     expect(set.metadata.sources?.map((s) => s.benchmark)).toEqual(['osu_latency', 'osu_mbw_mr']);
     const first = set.rows[0];

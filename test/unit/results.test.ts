@@ -44,13 +44,15 @@ async function caught(promise: Promise<unknown>): Promise<HpcrunError> {
 }
 
 describe('result rows', () => {
-  it('builds a measured row: Tukey removes the 40 us sample, raw samples are kept', () => {
+  it('builds a measured row from all the samples: the 40 us sample is counted by Tukey, not dropped', () => {
     const row = latencyRow();
-    expect(row).toMatchObject({ samples: 7, median: 5, outliers_removed: 1, stop_reason: 'ci-target', unit: 'us', source: 'hpcrun' });
-    // n = 7 → ranks 1..7 of [4.9, 5, 5, 5, 5.05, 5.1, 5.2]
-    expect([row.ci95_low, row.ci95_high]).toEqual([4.9, 5.2]);
+    expect(row).toMatchObject({ samples: 8, median: 5.025, outliers_tukey: 1, stop_reason: 'ci-target', unit: 'us', source: 'hpcrun' });
+    // n = 8 → ranks 2..8 of [4.9, 5, 5, 5, 5.05, 5.1, 5.2, 40]: the tail is in the CI, p95 and p99.
+    expect([row.ci95_low, row.ci95_high]).toEqual([5, 40]);
+    expect([row.p95, row.p99]).toEqual([40, 40]);
     expect(row.raw_samples).toHaveLength(8);
-    expect(row.mean).toBeCloseTo(35.25 / 7, 12);
+    expect(row.mean).toBeCloseTo(75.25 / 8, 12);
+    expect(row.extra).toMatchObject({ outlier_rule: expect.stringMatching(/^tukey-1\.5iqr: count samples outside/) });
   });
 
   it('uses the harmonic mean for bandwidth rows', () => {
@@ -65,7 +67,9 @@ describe('CSV', () => {
     const [header, line] = csv.trim().split('\n');
     expect(header?.split(',').slice(0, 11)).toEqual(['kind', 'host_a', 'host_b', 'bytes', 'samples', 'median', 'p05', 'p95', 'ci95_low', 'ci95_high', 'unit']);
     expect(header?.split(',')).toEqual([...CSV_COLUMNS]);
-    expect(line?.startsWith('latency,n1,,8,7,5,4.9,5.2,,5.2,us,')).toBe(true);
+    expect(line?.startsWith('latency,n1,,8,8,5.025,4.9,40,,40,us,')).toBe(true);
+    expect(header).toContain('outliers_tukey');
+    expect(header).not.toContain('outliers_removed');
   });
 });
 
@@ -142,10 +146,11 @@ describe('incremental writer', () => {
 
 describe('reader validation', () => {
   it.each([
-    { name: 'a newer schema', text: JSON.stringify({ schemaVersion: 2, metadata: {}, rows: [] }), message: 'result schemaVersion 2 found; this hpcrun reads schemaVersion 1', code: 'HPCRUN_RESULTS_VERSION' },
-    { name: 'no schemaVersion', text: JSON.stringify({ rows: [] }), message: 'schemaVersion (missing) found; this hpcrun reads schemaVersion 1', code: 'HPCRUN_RESULTS_VERSION' },
-    { name: 'bad JSON', text: '{"schemaVersion": 1,', message: 'not valid JSON', code: 'HPCRUN_RESULTS_INVALID' },
-    { name: 'a row without a unit', text: JSON.stringify({ schemaVersion: 1, metadata: { name: 'x', date: 'd', complete: true }, rows: [{ kind: 'latency', bytes: 8 }] }), message: 'row 1 needs kind, bytes and unit', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'a newer schema', text: JSON.stringify({ schemaVersion: 3, metadata: {}, rows: [] }), message: 'result schemaVersion 3 found; this hpcrun reads schemaVersion 2 (and upgrades 1)', code: 'HPCRUN_RESULTS_VERSION' },
+    { name: 'no schemaVersion', text: JSON.stringify({ rows: [] }), message: 'schemaVersion (missing) found; this hpcrun reads schemaVersion 2 (and upgrades 1)', code: 'HPCRUN_RESULTS_VERSION' },
+    { name: 'bad JSON', text: '{"schemaVersion": 2,', message: 'not valid JSON', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'a row without a unit', text: JSON.stringify({ schemaVersion: 2, metadata: { name: 'x', date: 'd', complete: true }, rows: [{ kind: 'latency', bytes: 8 }] }), message: 'row 1 needs kind, bytes and unit', code: 'HPCRUN_RESULTS_INVALID' },
+    { name: 'a version 1 row without a unit', text: JSON.stringify({ schemaVersion: 1, metadata: { name: 'x', date: 'd', complete: true }, rows: [{ kind: 'latency', bytes: 8 }] }), message: 'row 1 needs kind, bytes and unit', code: 'HPCRUN_RESULTS_INVALID' },
   ])('rejects $name and says what it found', ({ text, message, code }) => {
     try {
       parseResultSet(text, 'x.json');
@@ -159,5 +164,28 @@ describe('reader validation', () => {
 
   it('reports a missing result set as not-found', async () => {
     expect(await caught(readResultSet(join(dir, 'nope'), dir))).toMatchObject({ kind: 'not-found', exitCode: 66 });
+  });
+});
+
+describe('reading schemaVersion 1 (figures after dropping Tukey outliers)', () => {
+  const v1Bench = {
+    kind: 'latency', host_a: 'n1', host_b: 'n2', bytes: 8, samples: 7, median: 5, p05: 4.9, p95: 5.2, p99: 5.2, ci95_low: 4.9, ci95_high: 5.2,
+    unit: 'us', mean: 35.25 / 7, stop_reason: 'ci-target', outliers_removed: 1, source: 'hpcrun',
+    extra: { outlier_rule: 'tukey-1.5iqr: keep samples within ...', warmup: 100 }, raw_samples: [5, 5.1, 4.9, 5, 5.2, 5, 5.05, 40],
+  };
+  const v1Import = { ...v1Bench, samples: null, ci95_low: null, ci95_high: null, outliers_removed: null, stop_reason: 'imported', source: 'osu_latency 7.4 (a.txt:3)', extra: { line: 3 }, raw_samples: undefined };
+  const v1 = { schemaVersion: 1, metadata: { ...meta(), complete: true, policy: { outlierRule: 'tukey-1.5iqr: keep ...' } }, rows: [v1Bench, v1Import, { ...v1Import, outliers_removed: 2 }] };
+
+  it('recomputes bench rows from raw_samples, renames the outlier count, and says so in the notes', () => {
+    const set = parseResultSet(JSON.stringify(v1), 'old.json');
+    expect(set.schemaVersion).toBe(2);
+    const [bench, imported, trimmed] = set.rows;
+    expect(bench).toEqual({ ...latencyRow(), extra: { warmup: 100, ...latencyRow().extra } });
+    expect(bench).not.toHaveProperty('outliers_removed');
+    expect(imported).toMatchObject({ median: 5, outliers_tukey: null, source: 'osu_latency 7.4 (a.txt:3)' });
+    expect(imported?.extra).not.toHaveProperty('figures');
+    expect(trimmed?.extra?.figures).toMatch(/^trimmed: .*exclude 2 Tukey outlier/);
+    expect(set.metadata.notes?.at(-1)).toMatch(/read from schemaVersion 1/);
+    expect(set.metadata.policy?.outlierRule).toMatch(/count samples outside/);
   });
 });
