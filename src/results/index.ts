@@ -18,4 +18,4 @@ export { defaultOutBase, resultPaths, type ResultPaths } from './paths.js';
 export { openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter } from './writer.js';
 export { parseResultSet, readResultSet } from './reader.js';
 export { gitRevision, toolProvenance } from './provenance.js';
-export { rowFromSamples, rowFromMeasurement } from './rows.js';
+export { FIGURE_DECIMALS, roundFigure, rowFromSamples, rowFromMeasurement } from './rows.js';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseKernelOutput } from '../../src/core/bench/kernel-output.js';
 import { missingRows, rowsFromOutput } from '../../src/bench/runner.js';
 import { summarize, tukeyFences } from '../../src/core/stats/index.js';
+import { roundFigure } from '../../src/results/index.js';
 
 // Captured from real kernel runs (see test/fixtures/kernels).
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/kernels/${name}`, import.meta.url)), 'utf8');
@@ -25,7 +26,7 @@ describe('rows from kernel output', () => {
       expect(row.raw_samples).toEqual(run.samples);
       expect(row.samples).toBe(run.samples.length);
       const s = summarize(run.samples);
-      expect([row.median, row.ci95_low, row.ci95_high, row.p05, row.p95, row.p99]).toEqual([s.median, s.ci95?.low, s.ci95?.high, s.p05, s.p95, s.p99]);
+      expect([row.median, row.ci95_low, row.ci95_high, row.p05, row.p95, row.p99]).toEqual([s.median, s.ci95?.low, s.ci95?.high, s.p05, s.p95, s.p99].map((x) => roundFigure(x ?? Number.NaN, row.unit)));
       expect(row.outliers_tukey).toBe(tukeyFences(run.samples).count);
     }
     // The fixture has Tukey outliers; they are counted and still in every figure.

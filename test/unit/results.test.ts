@@ -13,6 +13,9 @@ import {
   prepareOutput,
   readResultSet,
   resultPaths,
+  FIGURE_DECIMALS,
+  roundFigure,
+  rowFromMeasurement,
   rowFromSamples,
   rowsToCsv,
   writeFileAtomic,
@@ -57,7 +60,7 @@ describe('result rows', () => {
 
   it('uses the harmonic mean for bandwidth rows', () => {
     const row = rowFromSamples({ kind: 'bw', hostA: 'a', hostB: 'b', bytes: 1048576, unit: 'MB/s', rawSamples: [100, 50, 100, 50, 100, 50], stopReason: 'sample-cap', outliers: 'none' });
-    expect(row.mean).toBeCloseTo(200 / 3, 10);
+    expect(row.mean).toBe(66.6667);
   });
 });
 
@@ -187,5 +190,44 @@ describe('reading schemaVersion 1 (figures after dropping Tukey outliers)', () =
     expect(trimmed?.extra?.figures).toMatch(/^trimmed: .*exclude 2 Tukey outlier/);
     expect(set.metadata.notes?.at(-1)).toMatch(/read from schemaVersion 1/);
     expect(set.metadata.policy?.outlierRule).toMatch(/count samples outside/);
+  });
+});
+
+describe('published figures carry no floating-point noise', () => {
+  it.each([
+    // value, unit, published
+    [7.0009999999999994, 'us', 7.001],
+    [(7.0009 + 7.0011) / 2, 'us', 7.001],
+    [(2.1733 + 2.1734) / 2, 'us', 2.17335],
+    [0.1 + 0.2, 'us', 0.3],
+    [9566.996500000001, 'MB/s', 9566.9965],
+    [200 / 3, 'MB/s', 66.6667],
+    [9667673.65, 'msg/s', 9667673.65],
+    [1e-7, 'us', 0],
+    [-1e-9, 'us', 0],
+  ] as const)('%d %s is published as %d', (value, unit, published) => {
+    expect(roundFigure(value, unit)).toBe(published);
+    expect(Object.is(roundFigure(value, unit), -0)).toBe(false);
+  });
+
+  it('leaves no cell of a bench CSV with more decimals than its unit allows', () => {
+    const samples = [7.0009, 7.0011, 7.0013, 7.0007, 7.0021, 7.0009, 7.0011, 7.2003, 7.0015, 7.0011];
+    const rows = [
+      rowFromSamples({ kind: 'latency', hostA: 'a', hostB: 'b', bytes: 8, unit: 'us', rawSamples: samples, stopReason: 'ci-target' }),
+      rowFromSamples({ kind: 'bw', hostA: 'a', hostB: 'b', bytes: 8, unit: 'MB/s', rawSamples: samples.map((x) => 1000 / x), stopReason: 'ci-target' }),
+      rowFromMeasurement({ kind: 'latency', unit: 'us', bytes: 8, mean: 1.1 * 3, median: null, p05: null, p95: null, p99: null, extra: {}, line: 3 }, 'osu', { a: null, b: null }),
+    ];
+    expect(rows[0]?.median).toBe(7.0011);
+    expect(rows[2]?.mean).toBe(3.3);
+    const [header, ...lines] = rowsToCsv(rows).trim().split('\n');
+    const columns = header!.split(',');
+    for (const line of lines) {
+      const cells = line.split(',');
+      const unit = cells[columns.indexOf('unit')] as keyof typeof FIGURE_DECIMALS;
+      for (const name of ['median', 'p05', 'p95', 'p99', 'ci95_low', 'ci95_high', 'mean']) {
+        const decimals = cells[columns.indexOf(name)]?.split('.')[1]?.length ?? 0;
+        expect(decimals, `${name} of a ${unit} row`).toBeLessThanOrEqual(FIGURE_DECIMALS[unit]);
+      }
+    }
   });
 });
