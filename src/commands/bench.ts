@@ -12,7 +12,7 @@ import { ensureKernel, kernelArgs } from '../kernels/index.js';
 import { selectProvider } from '../providers/select.js';
 import { type CheckedNode, type ProviderNode, withProvider } from '../providers/types.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
-import { baseMetadata, defaultOutBase, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
+import { baseMetadata, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from '../bench/runner.js';
 import { sshOptionsOf } from './launch.js';
@@ -27,6 +27,7 @@ export interface BenchOptions {
   targetCi: string;
   maxSamples?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   identity?: string;
   user?: string;
@@ -86,7 +87,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   requireTwoHosts(hosts);
   checkPpn(acquired, spec.ppn);
   const now = deps.now();
-  const paths = await prepareOutput(options.out ?? defaultOutBase(now, 'bench'), deps.cwd);
+  const paths = await prepareOutput(options.out, deps.cwd, { now, name: 'bench', force: options.force });
   const progress = deps.stderr.isTTY === true && !options.json;
   let writer: IncrementalWriter | undefined;
   const controller = new AbortController();
@@ -180,7 +181,8 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--ppn <k>', 'ranks per node; mbw runs k pairs across the link', '1')
     .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')
     .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
-    .option('--out <path>', 'write PATH.csv and PATH.json (default results/<date>-bench)')
+    .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
+    .option('--force', 'replace an existing PATH.csv and PATH.json')
     .option('--json', 'print a JSON summary instead of the table')
     .option('--identity <file>', 'SSH private key for preflight and mpirun')
     .option('--user <name>', 'SSH user')

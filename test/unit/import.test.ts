@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,27 @@ describe('hpcrun import', () => {
     expect(r.stderr).toContain(message);
     expect(readdirSync(dir)).toEqual(['junk.txt']);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
+  it('refuses to overwrite an existing --out PATH without --force, and replaces it with --force', async () => {
+    const bw = `${fixtures}osu/osu_bw-7.2.txt`;
+    expect((await hpcrun('import', bw, '--out', 'ib')).code).toBe(0);
+    const first = readFileSync(join(dir, 'ib.json'), 'utf8');
+    const again = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, '--out', 'ib');
+    expect(again.code).toBe(73);
+    expect(again.stderr).toMatch(/^hpcrun: error HPCRUN_OUTPUT_EXISTS: --out ib: .*ib\.csv and .*ib\.json already exist\n {2}fix: pass --force/);
+    expect(readFileSync(join(dir, 'ib.json'), 'utf8')).toBe(first);
+    const forced = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, '--out', 'ib', '--force');
+    expect(forced.code).toBe(0);
+    expect((await readResultSet('ib', dir)).rows[0]?.kind).toBe('latency');
+  });
+
+  it.each([['a directory with a slash', 'out/'], ['an existing directory', 'out']])('writes inside %s as <date>-<name>, not next to it', async (_name, out) => {
+    if (!out.endsWith('/')) mkdirSync(join(dir, out));
+    const r = await hpcrun('import', `${fixtures}osu/osu_bw-7.2.txt`, '--out', out, '--name', 'ib bw');
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['out']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['20250304-101231-ib-bw.csv', '20250304-101231-ib-bw.json']);
   });
 
   it('has help with examples', async () => {

@@ -31,6 +31,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const OUT = { now: new Date('2025-03-04T10:12:31.456Z'), name: 'bench' };
+
 const meta = () => baseMetadata({ name: 't', command: 'bench', date: '2025-03-04T10:00:00.000Z', hpcrun: { version: '0.1.0', gitRevision: null }, hosts: ['n1', 'n2'] });
 
 const latencyRow = () =>
@@ -78,7 +80,7 @@ describe('CSV', () => {
 
 describe('writing and reading result sets', () => {
   it('round-trips a result set through PATH.csv and PATH.json', async () => {
-    const paths = await prepareOutput(join(dir, 'sub', 'run1'), dir);
+    const paths = await prepareOutput(join(dir, 'sub', 'run1'), dir, OUT);
     const set: ResultSet = { schemaVersion: SCHEMA_VERSION, metadata: { ...meta(), complete: true }, rows: [latencyRow()] };
     await writeResultSet(paths, set);
     expect(readdirSync(join(dir, 'sub')).sort()).toEqual(['run1.csv', 'run1.json']);
@@ -98,7 +100,7 @@ describe('writing and reading result sets', () => {
   ])('refuses $name with an output error before anything is written', async ({ setup }) => {
     const target = setup();
     const before = readdirSync(dir).sort();
-    const error = await caught(prepareOutput(target, dir));
+    const error = await caught(prepareOutput(target, dir, OUT));
     expect(error).toMatchObject({ kind: 'output', code: 'HPCRUN_OUTPUT_UNWRITABLE', exitCode: 73 });
     expect(readdirSync(dir).sort()).toEqual(before);
   });
@@ -119,7 +121,7 @@ describe('writing and reading result sets', () => {
 
 describe('incremental writer', () => {
   it('writes a valid empty, incomplete set at once, then every completed row, then complete', async () => {
-    const paths = await prepareOutput(join(dir, 'inc'), dir);
+    const paths = await prepareOutput(join(dir, 'inc'), dir, OUT);
     const writer = await openIncrementalWriter(paths, meta());
     let onDisk = await readResultSet(paths.base, dir);
     expect(onDisk.metadata.complete).toBe(false);
@@ -136,7 +138,7 @@ describe('incremental writer', () => {
   });
 
   it('keeps the completed rows and marks the set incomplete when aborted (SIGINT)', async () => {
-    const paths = await prepareOutput(join(dir, 'int'), dir);
+    const paths = await prepareOutput(join(dir, 'int'), dir, OUT);
     const writer = await openIncrementalWriter(paths, meta());
     void writer.addRow(latencyRow()); // not awaited: abort must still land after it
     await writer.abort('SIGINT');
@@ -229,5 +231,38 @@ describe('published figures carry no floating-point noise', () => {
         expect(decimals, `${name} of a ${unit} row`).toBeLessThanOrEqual(FIGURE_DECIMALS[unit]);
       }
     }
+  });
+});
+
+describe('choosing the output: never a silent overwrite, directories get a dated name inside', () => {
+  const STAMP = '20250304-101231-bench';
+  it.each([
+    // name, files present before, --out, force, expected base (relative to dir) or error code
+    { name: 'a new PATH', before: [], out: 'run1', force: false, expected: 'run1' },
+    { name: 'PATH.csv spelled out', before: [], out: 'run1.csv', force: false, expected: 'run1' },
+    { name: 'an existing PATH.csv', before: ['run1.csv'], out: 'run1', force: false, expected: 'HPCRUN_OUTPUT_EXISTS' },
+    { name: 'an existing PATH.json', before: ['run1.json'], out: 'run1.json', force: false, expected: 'HPCRUN_OUTPUT_EXISTS' },
+    { name: 'an existing PATH with --force', before: ['run1.csv', 'run1.json'], out: 'run1', force: true, expected: 'run1' },
+    { name: 'a directory with a slash', before: ['results/'], out: 'results/', force: false, expected: `results/${STAMP}` },
+    { name: 'an existing directory without a slash', before: ['results/'], out: 'results', force: false, expected: `results/${STAMP}` },
+    { name: 'a new directory with a slash (created)', before: [], out: 'new/sub/', force: false, expected: `new/sub/${STAMP}` },
+    { name: 'a directory whose dated name is taken', before: ['results/', `results/${STAMP}.csv`], out: 'results/', force: false, expected: `results/${STAMP}-2` },
+    { name: 'the default, twice in one second', before: ['results/', `results/${STAMP}.json`, `results/${STAMP}-2.csv`], out: undefined, force: false, expected: `results/${STAMP}-3` },
+  ])('$name', async ({ before, out, force, expected }) => {
+    for (const path of before) {
+      if (path.endsWith('/')) mkdirSync(join(dir, path), { recursive: true });
+      else writeFileSync(join(dir, path), 'earlier run');
+    }
+    if (expected.startsWith('HPCRUN_')) {
+      const error = await caught(prepareOutput(out, dir, { ...OUT, force }));
+      expect(error).toMatchObject({ kind: 'output', code: expected, exitCode: 73 });
+      expect(error.hint).toMatch(/--force/);
+      for (const path of before) expect(readFileSync(join(dir, path), 'utf8')).toBe('earlier run');
+      return;
+    }
+    const paths = await prepareOutput(out, dir, { ...OUT, force });
+    expect(paths.base).toBe(join(dir, expected));
+    // No sibling of a directory: nothing new next to it.
+    expect(readdirSync(dir).filter((name) => !before.some((b) => b.startsWith(name)) && !expected.startsWith(name))).toEqual([]);
   });
 });
