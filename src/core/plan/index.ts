@@ -11,6 +11,6 @@ export { blockMapping, cyclicMapping, spreadMapping, rankSlots } from './mapping
 export { placementPolicies, supportsCompactPlacement, NO_COMPACT_PLACEMENT_FAMILIES, MAX_VMS_BY_DISTANCE } from './gce.js';
 export { validateJob, fieldErrors, parseGrid, fieldLabel, JOB_FIELDS, type PlanRequest, type SpecResult, type Source } from './spec.js';
 export { parseHostfile } from './hosts.js';
-export { recommend, type Recommendation } from './recommend.js';
+export { rankedBy, recommend, type Recommendation } from './recommend.js';
 export { publishedBandwidthModel, measuredModel, type NetworkModel, type NetworkEstimate, type NetworkEstimateInput } from './network-model.js';
 export { PLAN_FILES, PLAN_SCHEMA_VERSION, parsePlanFile, toPlanFile, type PlanFile } from './plan-file.js';

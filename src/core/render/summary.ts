@@ -51,7 +51,7 @@ export function renderSummary(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderRecommendations(rows: readonly Recommendation[]): string {
+export function renderRecommendations(rows: readonly Recommendation[], rankedBy: 'spot' | 'on-demand' = 'on-demand'): string {
   const header = ['machine', 'nodes', 'ranks/node', '$/h on-demand', '$/h spot', 'inter-node edges', 'net bytes/node/step', 'net s/step', 'flags'];
   const body = rows.map((r) => [
     r.machine,
@@ -66,6 +66,8 @@ export function renderRecommendations(rows: readonly Recommendation[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : (row[i] ?? '').length))));
   const fmt = (row: string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  const notes = '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
+  const notes =
+    `\nranked by $/h ${rankedBy}${rankedBy === 'spot' ? ' (--spot)' : ''}, then net s/step; shapes that do not fit come last.` +
+    '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
   return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes}`;
 }
