@@ -2,9 +2,9 @@
 // verified before any credential is sent, and commands sent only as one
 // string built by shellJoin.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
 import { HpcrunError } from '../errors.js';
@@ -23,6 +23,11 @@ export interface SshSettings {
   knownHosts: KnownHostEntry[];
   /** Where --accept-new-host-keys records new keys. */
   knownHostsFile: string;
+  /**
+   * True when --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) named the file: its
+   * folder must exist. The default ~/.ssh is created when missing, as OpenSSH does.
+   */
+  knownHostsNamed: boolean;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
 }
@@ -79,6 +84,7 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
   // A file named by --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) is the only one
   // trusted; mpirun's ssh is told the same (GlobalKnownHostsFile=/dev/null).
   const named = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS;
+  if (named) await checkKnownHostsPath(named, input.acceptNewHostKeys ?? false, input.knownHosts !== undefined ? '--known-hosts' : 'HPCRUN_SSH_KNOWN_HOSTS');
   const files = named ? [named] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
   const knownHosts = (await Promise.all(files.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
   return {
@@ -88,9 +94,33 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
     agent: identity ? undefined : input.env.SSH_AUTH_SOCK || undefined,
     knownHosts,
     knownHostsFile,
+    knownHostsNamed: Boolean(named),
     acceptNewHostKeys: input.acceptNewHostKeys ?? false,
     connectTimeoutMs: 5000,
   };
+}
+
+/**
+ * A known_hosts file the user named must be there, or at least its folder
+ * when --accept-new-host-keys may create it: a typo is reported as "not
+ * found" before any host is contacted, and no folder is ever created for it.
+ */
+export async function checkKnownHostsPath(path: string, acceptNew: boolean, what: string): Promise<void> {
+  const file = await stat(path).catch(() => undefined);
+  if (file?.isFile()) return;
+  if (file) throw new HpcrunError('input', 'HPCRUN_KNOWN_HOSTS_NOT_A_FILE', `${what} ${path} is not a file`, { hint: 'name a known_hosts file' });
+  const folder = dirname(resolve(path));
+  const dir = await stat(folder).catch(() => undefined);
+  if (!dir?.isDirectory()) {
+    throw new HpcrunError('not-found', 'HPCRUN_KNOWN_HOSTS_NOT_FOUND', `${what} ${path}: the folder ${folder} was not found`, {
+      hint: `check the path; hpcrun creates no folder for it (create it with \`mkdir -p ${folder}\` if you meant a new one)`,
+    });
+  }
+  if (!acceptNew) {
+    throw new HpcrunError('not-found', 'HPCRUN_KNOWN_HOSTS_NOT_FOUND', `${what} ${path} was not found`, {
+      hint: 'check the path, or pass --accept-new-host-keys to start a new file with the hosts\' keys',
+    });
+  }
 }
 
 export interface Connection {
