@@ -6,7 +6,7 @@ export type {
 export { MAPPING_POLICIES, MPI_FLAVOURS } from './types.js';
 export { planJob, placeholderHosts, ETHERNET_CORE_WARNING } from './planner.js';
 export { nodeCapacity, osReserveBytes, DEFAULT_CORE_CAP } from './capacity.js';
-export { countEdges, forEachEdge, lowerBoundInterNodeEdges, lowerBoundPerNode, strides, totalEdges } from './grid.js';
+export { countEdges, forEachEdge, lowerBoundInterNodeEdges, lowerBoundWorstNode, strides, totalEdges } from './grid.js';
 export { blockMapping, cyclicMapping, spreadMapping, rankSlots } from './mapping.js';
 export { placementPolicies, supportsCompactPlacement, NO_COMPACT_PLACEMENT_FAMILIES, MAX_VMS_BY_DISTANCE } from './gce.js';
 export { validateJob, fieldErrors, parseGrid, fieldLabel, JOB_FIELDS, type PlanRequest, type SpecResult, type Source } from './spec.js';

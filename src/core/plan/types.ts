@@ -74,7 +74,7 @@ export interface PlanMetrics {
   blockInterNodeEdges: number | null;
   blockMaxOffNodeEdgesPerNode: number | null;
   lowerBoundInterNodeEdges: number | null;
-  /** 2d·c^((d-1)/d): an interior node with c ranks has at least this many off-node edges. */
+  /** Lower bound on maxOffNodeEdgesPerNode (the worst node) for any placement on this many nodes of this size. */
   lowerBoundOffNodeEdgesPerNode: number | null;
   /** With --halo-bytes: bytes per step crossing the network (both directions), and out of the worst node. */
   networkBytesPerStep: number | null;

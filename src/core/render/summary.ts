@@ -6,7 +6,7 @@ import { formatBytes } from '../units.js';
 
 const num = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : n.toLocaleString('en-US'));
 const money = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : `$${n.toFixed(2)}`);
-const pct = (part: number, whole: number): string => (whole > 0 ? ` (${((100 * part) / whole).toFixed(1)}% of block)` : '');
+const pct = (part: number | null, whole: number | null): string => (part !== null && whole !== null && whole > 0 ? ` (${((100 * part) / whole).toFixed(1)}% of block)` : '');
 
 export function renderSummary(plan: Plan): string {
   const j = plan.job;
@@ -23,10 +23,15 @@ export function renderSummary(plan: Plan): string {
     lines.push(`  memory: ${formatBytes(c.usableMemoryBytes)} usable per node after a ${formatBytes(c.osReserveBytes)} OS reserve`);
   }
   if (m.interNodeEdges !== null) {
-    lines.push('  inter-node edges     total          worst node');
-    lines.push(`    this plan          ${num(m.interNodeEdges).padEnd(14)} ${num(m.maxOffNodeEdgesPerNode)}${pct(m.interNodeEdges, m.blockInterNodeEdges ?? 0)}`);
-    lines.push(`    block order        ${num(m.blockInterNodeEdges).padEnd(14)} ${num(m.blockMaxOffNodeEdgesPerNode)}`);
-    lines.push(`    lower bound        ${num(m.lowerBoundInterNodeEdges).padEnd(14)} ${num(m.lowerBoundOffNodeEdgesPerNode)} (interior node)`);
+    // Each figure with its own share of block order, in its own column.
+    const table = [
+      ['inter-node edges', 'total', 'worst node'],
+      ['  this plan', `${num(m.interNodeEdges)}${pct(m.interNodeEdges, m.blockInterNodeEdges)}`, `${num(m.maxOffNodeEdgesPerNode)}${pct(m.maxOffNodeEdgesPerNode, m.blockMaxOffNodeEdgesPerNode)}`],
+      ['  block order', num(m.blockInterNodeEdges), num(m.blockMaxOffNodeEdgesPerNode)],
+      ['  lower bound', `≥ ${num(m.lowerBoundInterNodeEdges)}`, `≥ ${num(m.lowerBoundOffNodeEdgesPerNode)}`],
+    ];
+    const width = (i: number): number => Math.max(...table.map((row) => (row[i] ?? '').length));
+    for (const row of table) lines.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(width(i) + 3))).join('')}`);
   }
   if (m.networkBytesPerStep !== null) {
     lines.push(`  halo traffic per step: ${formatBytes(m.networkBytesPerStep)} across the network, ${formatBytes(m.maxNetworkBytesPerNodePerStep ?? 0)} out of the worst node`);
