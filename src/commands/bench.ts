@@ -16,6 +16,7 @@ import { baseMetadata, openIncrementalWriter, prepareOutput, toolProvenance, typ
 import type { ResultRow } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from '../bench/runner.js';
 import { sshOptionsOf } from './launch.js';
+import { count } from '../core/text.js';
 
 export interface BenchOptions {
   hosts?: string;
@@ -45,7 +46,7 @@ export function toSpec(options: BenchOptions): BenchSpec {
     pairs: options.pairs as PairMode,
     ppn: requirePositiveInt(options.ppn, '--ppn'),
     targetCi: parseTargetCi(options.targetCi),
-    maxSamples: options.maxSamples === undefined ? undefined : requirePositiveInt(options.maxSamples, '--max-samples'),
+    maxSamples: options.maxSamples === undefined ? undefined : requirePositiveInt(options.maxSamples, '--max-samples', 1000),
   };
   // The kernel's own limits (sizes per kind, sample caps), checked before any host is contacted.
   kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
@@ -70,14 +71,14 @@ function transportOf(env: Deps['env']): Record<string, string> {
 function checkPpn(nodes: readonly ProviderNode[], ppn: number): void {
   const small = nodes.filter((node) => node.slots !== undefined && node.slots < ppn);
   if (small.length > 0) {
-    throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${small.map((node) => `${node.host} (${node.slots} slot(s))`).join(', ')}`, {
+    throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${small.map((node) => `${node.host} (${count(node.slots ?? 0, 'slot')})`).join(', ')}`, {
       hint: `lower --ppn to ${Math.min(...small.map((node) => node.slots ?? 0))}, or give those hosts more slots in the inventory`,
     });
   }
 }
 
 const describeNodes = (nodes: readonly CheckedNode[]): string =>
-  nodes.map((node) => `${node.host}: ${node.physicalCores} physical cores, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
+  nodes.map((node) => `${node.host}: ${count(node.physicalCores ?? 0, 'physical core')}, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
 
 export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   const spec = toSpec(options);
@@ -108,7 +109,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         hosts,
         nodeShape: describeNodes(checked.nodes),
         ranksPerNode: spec.ppn,
-        placement: `packed: ${spec.ppn} rank(s) on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
+        placement: `packed: ${count(spec.ppn, 'rank')} on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
         mpi: { flavour: mpi.flavour, version: mpi.version },
         transport: transportOf(deps.env),
         sizes: spec.sizes,
@@ -144,10 +145,10 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   if (signal.aborted) {
     const reason = String(signal.reason ?? 'SIGINT');
     await writer.abort(reason);
-    throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${reason}: ${rows.length} completed row(s) kept in ${writer.paths.json}, marked incomplete`, { exitCode: reason === 'SIGTERM' ? 143 : 130 });
+    throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${reason}: ${count(rows.length, 'completed row')} kept in ${writer.paths.json}, marked incomplete`, { exitCode: reason === 'SIGTERM' ? 143 : 130 });
   }
   const failures = results.filter((pair) => pair.failure);
-  const set = failures.length ? await writer.abort(`${failures.length} pair run(s) failed`) : await writer.finish();
+  const set = failures.length ? await writer.abort(`${count(failures.length, 'pair run')} failed`) : await writer.finish();
   const latency = rows.filter((row) => row.kind === 'latency' && row.bytes === spec.sizes[0] && row.median !== null);
   const links: PairLatency[] = latency.map((row) => ({ a: row.host_a ?? '', b: row.host_b ?? '', median: row.median ?? Number.NaN }));
   const slow = slowLinks(links);
@@ -156,13 +157,13 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   } else {
     deps.stdout.write(renderRows(rows));
     if (spec.pairs === 'all' && links.length > 0) {
-      deps.stdout.write(`\n${results.length} pairs in ${rounds} rounds; median ${spec.sizes[0]}-byte latency (* = slow link, above Tukey's upper fence):\n${renderMatrix(hosts, links, slow)}`);
+      deps.stdout.write(`\n${count(results.length, 'pair')} in ${count(rounds, 'round')}; median ${spec.sizes[0]}-byte latency (* = slow link, above Tukey's upper fence):\n${renderMatrix(hosts, links, slow)}`);
       for (const link of slow) deps.stdout.write(`slow link: ${link.a}↔${link.b} ${link.median.toFixed(2)} µs (fence ${link.fence.toFixed(2)} µs)\n`);
     }
     deps.stdout.write(`\nwrote ${writer.paths.csv} and ${writer.paths.json}\n`);
   }
   if (failures.length > 0) {
-    throw new HpcrunError('benchmark', 'HPCRUN_BENCH_FAILED', `${failures.length} pair run(s) failed: ${failures.map((p) => `${p.a}↔${p.b}: ${p.failure}`).join('; ')}`, {
+    throw new HpcrunError('benchmark', 'HPCRUN_BENCH_FAILED', `${count(failures.length, 'pair run')} failed: ${failures.map((p) => `${p.a}↔${p.b}: ${p.failure}`).join('; ')}`, {
       hint: `the other rows were kept in ${writer.paths.json} (marked incomplete); check the failing hosts`,
     });
   }

@@ -9,6 +9,7 @@ import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
 import { parseBenchmarkOutput, type ParsedTable } from '../core/parsers/index.js';
+import { count } from '../core/text.js';
 import {
   SCHEMA_VERSION,
   baseMetadata,
@@ -138,7 +139,7 @@ Examples:
       if (opts.json) {
         deps.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
       } else {
-        deps.stdout.write(`imported ${outcome.rows} rows from ${outcome.tables} table(s)\n  ${outcome.csv}\n  ${outcome.json}\n`);
+        deps.stdout.write(`imported ${count(outcome.rows, 'row')} from ${count(outcome.tables, 'table')}\n  ${outcome.csv}\n  ${outcome.json}\n`);
       }
     });
 }

@@ -16,6 +16,7 @@ import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
 import type { SshOptions } from '../providers/ssh/index.js';
 import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, withProvider } from '../providers/types.js';
+import { count } from '../core/text.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -52,7 +53,7 @@ export async function toSpec(options: LaunchOptions, program: string[]): Promise
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
     const plan = await readPlanDir(options.plan);
     if (np !== undefined && np !== plan.ranks) {
-      throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
+      throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${count(plan.ranks, 'rank')}`, 'drop --np, or plan again for the new rank count');
     }
     return { np: plan.ranks, ppn: undefined, timeoutMs: timeout, program, plan };
   }

@@ -10,6 +10,7 @@ import { requirePositiveInt } from '../core/units.js';
 import { FABRIC_ADDRESS, SUBNET } from '../testbed/layout.js';
 import { checkCanHost, commandOn, down, status, up } from '../testbed/netns.js';
 import { stateDir } from '../testbed/layout.js';
+import { count } from '../core/text.js';
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -32,7 +33,7 @@ export interface UpCommandOptions {
 }
 
 export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void> {
-  const nodes = requirePositiveInt(options.nodes, '--nodes');
+  const nodes = requirePositiveInt(options.nodes, '--nodes', 3);
   const bandwidth = options.bandwidth === undefined ? undefined : parseRate(options.bandwidth);
   await checkCanHost(isRoot());
   const dir = stateDir(deps.env);
@@ -44,7 +45,7 @@ export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void
   const head = state.nodes[0]?.name ?? '';
   deps.stdout.write(
     [
-      `testbed up: ${state.nodes.length} node(s) on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}`,
+      `testbed up: ${count(state.nodes.length, 'node')} on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}`,
       ...state.nodes.map((node) => `  ${node.name.padEnd(12)} ${node.address.padEnd(12)} sshd pid ${node.sshdPid}`),
       `inventory:   ${state.paths.inventory}`,
       `known_hosts: ${state.paths.knownHosts}`,
@@ -69,7 +70,7 @@ export async function runStatus(options: { json?: boolean }, deps: Deps): Promis
     deps.stdout.write('testbed: down (no hpcrun namespaces)\n');
     return;
   }
-  deps.stdout.write(`testbed: ${state.nodes.length} node(s) on ${SUBNET}\n`);
+  deps.stdout.write(`testbed: ${count(state.nodes.length, 'node')} on ${SUBNET}\n`);
   for (const node of state.nodes) {
     deps.stdout.write(`  ${node.name.padEnd(12)} ${node.address.padEnd(12)} ${node.sshdPid ? `sshd pid ${node.sshdPid}` : 'sshd NOT RUNNING'}\n`);
   }

@@ -115,18 +115,20 @@ export function formatDuration(ms: number): string {
   return parts.join('');
 }
 
-/** Parses a positive integer option such as --np; throws a usage error otherwise. */
-export function requirePositiveInt(text: string, option: string): number {
+/** Parses a positive integer option such as --np; throws a usage error otherwise, with an example fitting the option. */
+export function requirePositiveInt(text: string, option: string, example = 4): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw usageError('HPCRUN_BAD_NUMBER', `${option} ${JSON.stringify(text)} is not a positive whole number`, `for example ${option} 4`);
+    throw usageError('HPCRUN_BAD_NUMBER', `${option} ${JSON.stringify(text)} is not a positive whole number`, `for example ${option} ${example}`);
   }
   return Number(text);
 }
 
 /** Parses a TCP port, 1 to 65535. */
 export function requirePort(text: string): number {
-  const port = requirePositiveInt(text, '--port');
-  if (port > 65535) throw usageError('HPCRUN_BAD_PORT', `--port ${port} is not a TCP port`, 'give a port from 1 to 65535, for example --port 2222');
+  const port = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(port) && port >= 1 && port <= 65535)) {
+    throw usageError('HPCRUN_BAD_PORT', `--port ${JSON.stringify(text)} is not a TCP port`, 'give a port from 1 to 65535, for example --port 22 (the SSH default) or --port 2222');
+  }
   return port;
 }
 

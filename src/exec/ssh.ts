@@ -51,6 +51,23 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+/** Why a key file cannot be used for login, and what to do; undefined when it is a usable private key. */
+export function keyProblem(text: string): { what: string; fix: string } | undefined {
+  const parsed = utils.parseKey(text);
+  if (parsed instanceof Error) {
+    if (/encrypted/i.test(parsed.message)) {
+      return { what: 'the key is encrypted (it has a passphrase)', fix: 'load it into ssh-agent (ssh-add FILE) and set SSH_AUTH_SOCK; hpcrun does not ask for passphrases' };
+    }
+    return {
+      what: `it is not a private key hpcrun can read (${parsed.message})`,
+      fix: 'give an OpenSSH, PEM or PuTTY private key, such as ~/.ssh/id_ed25519 (`ssh-keygen -t ed25519` makes one)',
+    };
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key?.isPrivateKey()) return { what: 'it is a public key', fix: 'give the private key: the same path without .pub' };
+  return undefined;
+}
+
 /**
  * Resolves SSH settings the way OpenSSH does: the agent when SSH_AUTH_SOCK is
  * set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa; ~/.ssh/known_hosts and
@@ -69,13 +86,9 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
       if (identity) throw new HpcrunError('not-found', 'HPCRUN_IDENTITY_MISSING', `cannot read the identity file ${path}`, { hint: 'check the path given to --identity' });
       continue;
     }
-    const parsed = utils.parseKey(text);
-    if (parsed instanceof Error) {
-      if (identity) {
-        throw new HpcrunError('input', 'HPCRUN_IDENTITY_UNUSABLE', `cannot use the identity file ${path}: ${parsed.message}`, {
-          hint: 'encrypted keys are used through ssh-agent: run ssh-add and set SSH_AUTH_SOCK',
-        });
-      }
+    const problem = keyProblem(text);
+    if (problem) {
+      if (identity) throw new HpcrunError('input', 'HPCRUN_IDENTITY_UNUSABLE', `cannot use the identity file ${path}: ${problem.what}`, { hint: problem.fix });
       continue;
     }
     keys.push({ path, key: Buffer.from(text) });

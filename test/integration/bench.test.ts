@@ -90,7 +90,7 @@ describe('bench across the virtual cluster', () => {
     child.kill('SIGINT');
     const result = await finished(child);
     expect(result.exitCode).toBe(130);
-    expect(result.stderr).toMatch(/HPCRUN_INTERRUPTED: interrupted by SIGINT: \d+ completed row\(s\) kept/);
+    expect(result.stderr).toMatch(/HPCRUN_INTERRUPTED: interrupted by SIGINT: \d+ completed rows? kept/);
     const set = await readResultSet(`${out}.json`, scratch);
     expect(set.metadata.complete).toBe(false);
     expect(set.metadata.incompleteReason).toBe('SIGINT');

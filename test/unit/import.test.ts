@@ -25,7 +25,7 @@ describe('hpcrun import', () => {
     const r = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, `${fixtures}osu/osu_mbw_mr-7.5.txt`, '--out', 'out/osu', '--hosts', 'n1,n2');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 58 rows from 2 table(s)');
+    expect(r.stdout).toContain('imported 58 rows from 2 tables');
     const set = await readResultSet('out/osu', dir);
     expect(set.schemaVersion).toBe(2);
     expect(set.metadata).toMatchObject({ command: 'import', complete: true, hosts: ['n1', 'n2'], date: '2025-03-04T10:12:31.000Z' });

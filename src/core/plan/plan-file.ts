@@ -4,6 +4,7 @@
 
 import { inputError } from '../../errors.js';
 import { MPI_FLAVOURS, type CapacityReport, type GcePlacement, type MappingPolicy, type MpiFlavour, type Plan, type PlanMetrics, type PlanNode } from './types.js';
+import { count } from '../text.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -90,14 +91,14 @@ export function parsePlanFile(data: unknown, label = 'plan.json'): PlanFile & { 
     const n = node as Partial<PlanNode> | null;
     if (typeof n !== 'object' || n === null || typeof n.host !== 'string' || !Number.isInteger(n.ranks)) throw bad(`nodes[${i}] needs a host name and a whole number of ranks`);
   });
-  if (p.rankToNode.length !== p.ranks) throw bad(`rankToNode has ${p.rankToNode.length} entries for ${String(p.ranks)} ranks`);
+  if (p.rankToNode.length !== p.ranks) throw bad(`rankToNode has ${count(p.rankToNode.length, 'entry', 'entries')} for ${count(Number(p.ranks), 'rank')}`);
   const counts = new Array<number>(p.nodes.length).fill(0);
   for (const n of p.rankToNode) {
     if (!Number.isInteger(n) || n < 0 || n >= p.nodes.length) throw bad(`rankToNode holds ${JSON.stringify(n)}, not a node index`);
     counts[n] = (counts[n] ?? 0) + 1;
   }
   p.nodes.forEach((node, i) => {
-    if (counts[i] !== node.ranks) throw bad(`node ${node.host} lists ${node.ranks} ranks but rankToNode places ${counts[i]}`);
+    if (counts[i] !== node.ranks) throw bad(`node ${node.host} lists ${count(node.ranks, 'rank')} but rankToNode places ${counts[i]}`);
   });
   return p as PlanFile & { rankToNode: number[] };
 }

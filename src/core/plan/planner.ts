@@ -7,6 +7,7 @@ import { countEdges, lowerBoundInterNodeEdges, lowerBoundWorstNode } from './gri
 import { blockMapping, cyclicMapping, nodeLoads, rankSlots, spreadMapping } from './mapping.js';
 import { rcbMapping } from './rcb.js';
 import type { HostEntry, JobSpec, NodeShape, Plan, PlanMetrics } from './types.js';
+import { count } from '../text.js';
 
 export const ETHERNET_CORE_WARNING = 1000;
 
@@ -101,8 +102,8 @@ export function planJob(job: JobSpec, shape: NodeShape, hosts?: readonly HostEnt
   const nodeCount = chooseNodeCount(job, shape, capacity);
   if (hosts !== undefined && hosts.length < nodeCount) {
     throw infeasible(
-      `the plan needs ${nodeCount} nodes but --hosts lists ${hosts.length}`,
-      `add hosts, raise slots, or lower the ranks (each node takes at most ${capacity.ranksPerNode} ranks)`,
+      `the plan needs ${count(nodeCount, 'node')} but --hosts lists ${hosts.length}`,
+      `add hosts, raise slots, or lower the ranks (each node takes at most ${count(capacity.ranksPerNode, 'rank')})`,
     );
   }
   const { map, name } = mapRanks(job, nodeCount, capacity.ranksPerNode);

@@ -5,6 +5,7 @@
 
 import { parseSize } from '../units.js';
 import { MAPPING_POLICIES, MPI_FLAVOURS, type GcePlacementMode, type JobSpec, type MappingPolicy, type MpiFlavour } from './types.js';
+import { count } from '../text.js';
 
 export type Source = 'flags' | 'file';
 
@@ -149,7 +150,7 @@ function validate(raw: Readonly<Record<string, unknown>>, source: Source, requir
     errors.push(`${gridRanks !== undefined ? label('grid') : label('ranks')} asks for ${total} ranks; hpcrun plans at most ${MAX_RANKS.toLocaleString('en-US')}`);
   }
   if (gridRanks !== undefined && ranksField !== undefined && gridRanks !== ranksField) {
-    errors.push(`${label('ranks')} ${ranksField} does not match ${label('grid')} ${grid?.join('x')} (${gridRanks} ranks)`);
+    errors.push(`${label('ranks')} ${ranksField} does not match ${label('grid')} ${grid?.join('x')} (${count(gridRanks ?? 0, 'rank')})`);
   }
   if (periodic && grid === undefined && raw.grid === undefined) warnings.push(`${label('periodic')} has no effect without ${label('grid')}`);
   if (machine !== undefined && coresPerNode !== undefined) {

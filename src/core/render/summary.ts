@@ -3,6 +3,7 @@
 import type { Recommendation } from '../plan/recommend.js';
 import type { Plan } from '../plan/types.js';
 import { formatBytes } from '../units.js';
+import { count } from '../text.js';
 
 const num = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : n.toLocaleString('en-US'));
 const money = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : `$${n.toFixed(2)}`);
@@ -13,10 +14,10 @@ export function renderSummary(plan: Plan): string {
   const m = plan.metrics;
   const c = plan.capacity;
   const lines: string[] = [];
-  const what = j.grid ? `grid ${j.grid.join('x')}${j.periodic ? ' (periodic)' : ''}, ${num(j.ranks)} ranks` : `${num(j.ranks)} ranks`;
+  const what = `${j.grid ? `grid ${j.grid.join('x')}${j.periodic ? ' (periodic)' : ''}, ` : ''}${count(j.ranks, 'rank')}`;
   lines.push(`plan: ${what} on ${num(plan.nodeCount)} x ${plan.shape.name}, policy ${j.policy} (${m.mapping}), ${j.mpi}`);
   lines.push(
-    `  per node: ${plan.ranksPerNode} ranks x ${plan.threadsPerRank} threads; capacity ${c.ranksPerNode} (cores ${c.byCores}, ` +
+    `  per node: ${count(plan.ranksPerNode, 'rank')} x ${count(plan.threadsPerRank, 'thread')}; capacity ${c.ranksPerNode} (cores ${c.byCores}, ` +
       `memory ${c.byMemory ?? '-'}, cap ${c.byCap}${c.byHosts === undefined ? '' : `, hosts ${c.byHosts}`}; limited by ${c.limitedBy})`,
   );
   if (c.usableMemoryBytes !== undefined && c.osReserveBytes !== undefined) {
