@@ -177,7 +177,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
     .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
     .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
-    .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a power-of-two range 1:4MiB', '8,1KiB,64KiB,1MiB')
+    .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a range 1:4MiB of powers of two (both ends powers of two)', '8,1KiB,64KiB,1MiB')
     .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')
     .option('--ppn <k>', 'ranks per node; mbw runs k pairs across the link', '1')
     .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')

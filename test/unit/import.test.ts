@@ -93,6 +93,24 @@ describe('hpcrun import', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['20250304-101231-ib-bw.csv', '20250304-101231-ib-bw.json']);
   });
 
+  it.each([
+    // fixture, line to corrupt (1-based), from, to, message
+    ['osu/osu_latency-7.4-validation-tail.txt', 9, '4.96', '-4.96', /lat\.txt:9: osu_latency latency \(us\) is -4\.96 at 8 bytes; a measured figure cannot be negative/],
+    ['osu/osu_latency-7.4-validation-tail.txt', 9, '7.94', '-7.94', /lat\.txt:9: osu_latency P99 is -7\.94 at 8 bytes/],
+    ['osu/osu_bw-7.2.txt', 7, '0.42', '-0.42', /lat\.txt:7: osu_bw bandwidth \(MB\/s\) is -0\.42 at 8 bytes/],
+    ['imb/imb-2021.3-p2p.txt', 43, '4.96', '-4.96', /lat\.txt:43: PingPong latency \(us\) is -4\.96 at 8 bytes/],
+  ])('refuses a negative figure in %s (line %i), naming file and line, and writes nothing', async (fixture, line, from, to, message) => {
+    const lines = readFileSync(`${fixtures}${fixture}`, 'utf8').split('\n');
+    lines[line - 1] = (lines[line - 1] as string).replace(from, to);
+    writeFileSync(join(dir, 'lat.txt'), lines.join('\n'));
+    const r = await hpcrun('import', 'lat.txt', '--out', 'x');
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/^hpcrun: error HPCRUN_PARSE_NEGATIVE: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('fix: the output is corrupt or was edited');
+    expect(readdirSync(dir)).toEqual(['lat.txt']);
+  });
+
   it('has help with examples', async () => {
     const r = await hpcrun('import', '--help');
     expect(r.code).toBe(0);
