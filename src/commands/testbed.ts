@@ -118,15 +118,44 @@ Examples:
     .requiredOption('--nodes <n>', 'number of nodes', '3')
     .option('--bandwidth <rate>', 'cap each node egress with tc tbf, e.g. 1gbit')
     .option('--json', 'print the state as JSON')
+    .addHelpText(
+      'after',
+      `
+Needs root and ip netns (exit 69 without them). Run it again to repair a dead
+sshd or a removed namespace, or to add or remove nodes.
+
+Examples:
+  hpcrun testbed up
+  hpcrun testbed up --nodes 4
+  hpcrun testbed up --nodes 2 --bandwidth 1gbit
+  hpcrun testbed up --json`,
+    )
     .action((options: UpCommandOptions) => runUp(options, deps));
   testbed
     .command('status')
     .description('list nodes and whether their sshd runs')
     .option('--json', 'print the state as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  hpcrun testbed status
+  hpcrun testbed status --json`,
+    )
     .action((options: { json?: boolean }) => runStatus(options, deps));
   testbed
     .command('down')
     .description('remove every namespace, process and file of the cluster')
+    .addHelpText(
+      'after',
+      `
+Works after a crash too. Refuses to delete a state folder holding files that
+\`up\` did not write.
+
+Examples:
+  hpcrun testbed down
+  HPCRUN_TESTBED_DIR=/run/my-testbed hpcrun testbed down`,
+    )
     .action(() => runDown(deps));
   testbed
     .command('exec')
@@ -134,6 +163,20 @@ Examples:
     .option('--on <node>', 'hpcrun-nK, K, or "login" for the fabric namespace outside the nodes', 'hpcrun-n1')
     .argument('<command...>', 'the command and its arguments, after --')
     .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+The exit status is the command's (128+N if a signal killed it). The command
+gets the cluster's Open MPI settings, HPCRUN_SSH_IDENTITY and
+HPCRUN_SSH_KNOWN_HOSTS.
+
+Examples:
+  hpcrun testbed exec -- hostname
+  hpcrun testbed exec --on 2 -- ip -brief address
+  hpcrun testbed exec -- hpcrun launch --hosts /run/hpcrun-testbed/hostfile --np 6 -- hostname
+  hpcrun testbed exec -- hpcrun bench --hosts /run/hpcrun-testbed/hostfile --kind latency
+  hpcrun testbed exec --on login -- hpcrun launch --head hpcrun-n1 --hosts /run/hpcrun-testbed/hostfile --np 2 -- hostname`,
+    )
     .action((argv: string[], options: { on: string }) => runExec(options, argv, deps, status));
   program.addCommand(testbed);
 }

@@ -71,3 +71,13 @@ describe('commander usage errors exit 64 in the hpcrun error form, at every dept
     expect(run.err).toBe('');
   });
 });
+
+describe('every command has --help with examples', () => {
+  const paths = commandPaths(buildProgram(quiet));
+  it.each(paths.map((path) => [path.join(' '), path]))('hpcrun %s --help', async (_name, path) => {
+    const run = await runCli([...(path as string[]), '--help']);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/\nExamples:\n/);
+    expect(run.out).toContain(`hpcrun ${(path as string[]).join(' ')}`);
+  });
+});
