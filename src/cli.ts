@@ -79,7 +79,7 @@ export function fromCommander(error: CommanderError, command: Command): Commande
   if (error.code === 'commander.help') {
     // Help was printed because no subcommand was given (`hpcrun`, `hpcrun testbed`).
     const names = command.commands.map((sub) => sub.name());
-    return usageError(code, `\`${path}\` needs a subcommand`, `choose one of ${names.join(', ')}, for example \`${path} ${names[0] ?? ''} --help\``);
+    return usageError(code, `\`${path}\` needs one of its subcommands`, `choose one of ${names.join(', ')}, for example \`${path} ${names[0] ?? ''} --help\``);
   }
   const message = error.message.replace(/^error: /, '');
   const what = error.code === 'commander.unknownCommand' ? 'the list of commands' : 'its options, arguments and examples';

@@ -62,7 +62,7 @@ describe('commander usage errors exit 64 in the hpcrun error form, at every dept
     const run = await runCli(argv);
     expect(run.code).toBe(64);
     expect(run.err).toMatch(/Usage: hpcrun/);
-    expect(run.err).toMatch(/hpcrun: error HPCRUN_USAGE_NO_COMMAND: `hpcrun.*` needs a subcommand\n {2}fix: choose one of /);
+    expect(run.err).toMatch(/hpcrun: error HPCRUN_USAGE_NO_COMMAND: `hpcrun.*` needs one of its subcommands\n {2}fix: choose one of /);
   });
 
   it.each([[['--help']], [['--version']], [['help']], [['testbed', '--help']], [['testbed', 'exec', '--help']], [['help', 'plan']]])('hpcrun %j is not an error', async (argv) => {
