@@ -4,7 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { type Deps } from './deps.js';
-import { EXIT_CODES, HpcrunError, formatError, isHpcrunError } from './errors.js';
+import { EXIT_CODES, HpcrunError, formatError, isHpcrunError, usageError } from './errors.js';
 import { VERSION } from './version.js';
 import { register as registerTestbed } from './commands/testbed.js';
 import { register as registerLaunch } from './commands/launch.js';
@@ -23,24 +23,68 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
   const program = new Command('hpcrun')
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage and examples)')
-    .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => deps.stdout.write(text),
-      writeErr: (text) => deps.stderr.write(text),
-    });
+    .enablePositionalOptions();
   for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport]) {
     register(program, deps, status);
   }
-  // Subcommands inherit the error handling and output streams.
-  for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({
+  configureTree(program, deps);
+  return program;
+}
+
+/**
+ * Every command at every depth (`hpcrun testbed exec` too) gets the same
+ * error handling and output streams: commander never exits the process and
+ * never prints its own error line; its usage errors become HpcrunErrors.
+ */
+function configureTree(command: Command, deps: Deps): void {
+  command
+    .exitOverride((error) => {
+      throw fromCommander(error, command);
+    })
+    .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
+      outputError: () => undefined,
     });
+  for (const sub of command.commands) configureTree(sub, deps);
+}
+
+/** `hpcrun testbed exec`: the command's path, for hints. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Commander's error codes and the stable hpcrun codes they map to. */
+export const COMMANDER_CODES: Readonly<Record<string, string>> = {
+  'commander.unknownOption': 'HPCRUN_USAGE_UNKNOWN_OPTION',
+  'commander.unknownCommand': 'HPCRUN_USAGE_UNKNOWN_COMMAND',
+  'commander.missingArgument': 'HPCRUN_USAGE_MISSING_ARGUMENT',
+  'commander.optionMissingArgument': 'HPCRUN_USAGE_OPTION_NEEDS_VALUE',
+  'commander.missingMandatoryOptionValue': 'HPCRUN_USAGE_MISSING_OPTION',
+  'commander.invalidArgument': 'HPCRUN_USAGE_INVALID_VALUE',
+  'commander.excessArguments': 'HPCRUN_USAGE_EXCESS_ARGUMENTS',
+  'commander.conflictingOption': 'HPCRUN_USAGE_CONFLICTING_OPTIONS',
+  'commander.help': 'HPCRUN_USAGE_NO_COMMAND',
+};
+
+/**
+ * Asked-for help and version pass through as CommanderErrors (status 0);
+ * everything else is a usage error (64) with a code and a fix line.
+ */
+export function fromCommander(error: CommanderError, command: Command): CommanderError | HpcrunError {
+  if (error.exitCode === 0 && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')) return error;
+  const path = commandPath(command);
+  const code = COMMANDER_CODES[error.code] ?? 'HPCRUN_USAGE';
+  if (error.code === 'commander.help') {
+    // Help was printed because no subcommand was given (`hpcrun`, `hpcrun testbed`).
+    const names = command.commands.map((sub) => sub.name());
+    return usageError(code, `\`${path}\` needs one of its subcommands`, `choose one of ${names.join(', ')}, for example \`${path} ${names[0] ?? ''} --help\``);
   }
-  return program;
+  const message = error.message.replace(/^error: /, '');
+  const what = error.code === 'commander.unknownCommand' ? 'the list of commands' : 'its options, arguments and examples';
+  return new HpcrunError('usage', code, message, { cause: error, hint: `run \`${path} --help\` for ${what}` });
 }
 
 /** Runs the CLI and returns the exit status. Never calls process.exit. */
@@ -57,11 +101,10 @@ export async function main(deps: Deps): Promise<number> {
 
 export function reportError(error: unknown, deps: Pick<Deps, 'stderr'>): number {
   if (error instanceof CommanderError) {
-    // Help and version output are not errors.
-    // Asked-for help and version are not errors; help shown because a
-    // subcommand is missing (`hpcrun`, `hpcrun testbed`) is a usage error.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-    // Commander already printed its message; map to our usage status.
+    // Asked-for help and version are not errors (fromCommander lets only those through).
+    if (error.exitCode === 0) return 0;
+    // Not expected: every command's errors go through fromCommander. Still a usage error.
+    deps.stderr.write(`${formatError(usageError('HPCRUN_USAGE', error.message.replace(/^error: /, ''), 'run `hpcrun --help` for usage'))}\n`);
     return EXIT_CODES.usage;
   }
   if (isHpcrunError(error)) {

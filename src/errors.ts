@@ -31,6 +31,25 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   interrupted: 130,
 };
 
+/**
+ * The fix line of an error that names no fix of its own: every error prints
+ * `hpcrun: error CODE: message` and a `fix:` line (README, Exit codes).
+ */
+export const DEFAULT_HINTS: Readonly<Record<ErrorKind, string>> = {
+  usage: 'run `hpcrun COMMAND --help` for the options and examples',
+  input: 'correct the file or value named above, then run the command again',
+  'not-found': 'check that the path above exists and that you can read it',
+  infeasible: 'ask for less per node, or give more or larger nodes',
+  preflight: 'fix the host named above, or remove it from the inventory',
+  environment: 'install or enable what is missing on this machine (README.md lists what each command needs)',
+  internal: 'this is a bug in hpcrun; please report it with the command you ran',
+  benchmark: 'check the failing hosts; the other rows were kept',
+  output: 'choose an output path in a directory you can write',
+  remote: 'check the connection to the head node, and look there for leftover processes',
+  timeout: 'raise --timeout, or check the job for a hang',
+  interrupted: 'run the command again to finish',
+};
+
 export interface HpcrunErrorOptions {
   /** What the user can do about it, printed on its own line. */
   hint?: string;
@@ -43,7 +62,8 @@ export class HpcrunError extends Error {
   readonly code: string;
   readonly kind: ErrorKind;
   readonly exitCode: number;
-  readonly hint: string | undefined;
+  /** What the user can do: the hint given, else the kind's default (never empty). */
+  readonly hint: string;
 
   constructor(kind: ErrorKind, code: string, message: string, options: HpcrunErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,7 +71,7 @@ export class HpcrunError extends Error {
     this.kind = kind;
     this.code = code;
     this.exitCode = options.exitCode ?? EXIT_CODES[kind];
-    this.hint = options.hint;
+    this.hint = options.hint ?? DEFAULT_HINTS[kind];
   }
 }
 
@@ -65,9 +85,7 @@ export function isHpcrunError(value: unknown): value is HpcrunError {
   return value instanceof HpcrunError;
 }
 
-/** Formats an error the way the CLI prints it: `hpcrun: CODE: message` then the hint. */
+/** Formats an error the way the CLI prints it: `hpcrun: error CODE: message`, then `  fix: ...`. */
 export function formatError(error: HpcrunError): string {
-  const lines = [`hpcrun: error ${error.code}: ${error.message}`];
-  if (error.hint) lines.push(`  fix: ${error.hint}`);
-  return lines.join('\n');
+  return `hpcrun: error ${error.code}: ${error.message}\n  fix: ${error.hint}`;
 }

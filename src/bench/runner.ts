@@ -55,7 +55,7 @@ export function failedRow(kind: string, a: string, b: string, bytes: number, rea
   return {
     kind, host_a: a, host_b: b, bytes, samples: null, median: null, p05: null, p95: null, p99: null,
     ci95_low: null, ci95_high: null, unit: kind === 'latency' ? 'us' : 'MB/s', mean: null,
-    stop_reason: 'failed', outliers_removed: null, source: 'hpcrun', extra: { error: reason },
+    stop_reason: 'failed', outliers_tukey: null, source: 'hpcrun', extra: { error: reason },
   };
 }
 

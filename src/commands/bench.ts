@@ -13,10 +13,11 @@ import { ensureKernel, kernelArgs } from '../kernels/index.js';
 import { selectProvider } from '../providers/select.js';
 import { type CheckedNode, type ProviderNode, withProvider } from '../providers/types.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
-import { baseMetadata, defaultOutBase, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
+import { baseMetadata, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from '../bench/runner.js';
 import { sshOptionsOf } from './launch.js';
+import { count } from '../core/text.js';
 
 export interface BenchOptions {
   hosts?: string;
@@ -31,6 +32,7 @@ export interface BenchOptions {
   targetCi: string;
   maxSamples?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   identity?: string;
   user?: string;
@@ -48,7 +50,7 @@ export function toSpec(options: BenchOptions): BenchSpec {
     pairs: options.pairs as PairMode,
     ppn: requirePositiveInt(options.ppn, '--ppn'),
     targetCi: parseTargetCi(options.targetCi),
-    maxSamples: options.maxSamples === undefined ? undefined : requirePositiveInt(options.maxSamples, '--max-samples'),
+    maxSamples: options.maxSamples === undefined ? undefined : requirePositiveInt(options.maxSamples, '--max-samples', 1000),
   };
   // The kernel's own limits (sizes per kind, sample caps), checked before any host is contacted.
   kernelArgs({ kinds: spec.kinds, sizes: spec.sizes, targetCi: spec.targetCi, maxSamples: spec.maxSamples });
@@ -80,14 +82,14 @@ function transportOf(env: Deps['env']): Record<string, string> {
 function checkPpn(nodes: readonly ProviderNode[], ppn: number): void {
   const small = nodes.filter((node) => node.slots !== undefined && node.slots < ppn);
   if (small.length > 0) {
-    throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${small.map((node) => `${node.host} (${node.slots} slot(s))`).join(', ')}`, {
+    throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${small.map((node) => `${node.host} (${count(node.slots ?? 0, 'slot')})`).join(', ')}`, {
       hint: `lower --ppn to ${Math.min(...small.map((node) => node.slots ?? 0))}, or give those hosts more slots in the inventory`,
     });
   }
 }
 
 const describeNodes = (nodes: readonly CheckedNode[]): string =>
-  nodes.map((node) => `${node.host}: ${node.physicalCores} physical cores, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
+  nodes.map((node) => `${node.host}: ${count(node.physicalCores ?? 0, 'physical core')}, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
 
 export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   const spec = toSpec(options);
@@ -96,7 +98,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
   requireTwoHosts(acquired.map((node) => node.host));
   checkPpn(acquired, spec.ppn);
   const now = deps.now();
-  const paths = await prepareOutput(options.out ?? defaultOutBase(now, 'bench'), deps.cwd);
+  const paths = await prepareOutput(options.out, deps.cwd, { now, name: 'bench', force: options.force });
   const progress = deps.stderr.isTTY === true && !options.json;
   let writer: IncrementalWriter | undefined;
   const controller = new AbortController();
@@ -126,7 +128,7 @@ export async function run(options: BenchOptions, deps: Deps): Promise<number> {
         hosts,
         nodeShape: describeNodes(checked.nodes),
         ranksPerNode: spec.ppn,
-        placement: `packed: ${spec.ppn} rank(s) on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
+        placement: `packed: ${count(spec.ppn, 'rank')} on each host of a pair; latency/bw/bibw between rank 0 and rank ${spec.ppn}`,
         mpi: { flavour: mpi.flavour, version: mpi.version },
         transport: transportOf(deps.env),
         sizes: spec.sizes,
@@ -167,10 +169,10 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
     const reason = String(signal.reason ?? 'SIGINT');
     await writer.abort(reason);
     if (!options.json && rows.length > 0) deps.stdout.write(renderRows(rows));
-    throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${reason}: ${rows.length} completed row(s) kept in ${writer.paths.json}, marked incomplete`, { exitCode: reason === 'SIGTERM' ? 143 : 130 });
+    throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${reason}: ${count(rows.length, 'completed row')} kept in ${writer.paths.json}, marked incomplete`, { exitCode: reason === 'SIGTERM' ? 143 : 130 });
   }
   const failures = results.filter((pair) => pair.failure);
-  const set = failures.length ? await writer.abort(`${failures.length} pair run(s) failed`) : await writer.finish();
+  const set = failures.length ? await writer.abort(`${count(failures.length, 'pair run')} failed`) : await writer.finish();
   const latency = rows.filter((row) => row.kind === 'latency' && row.bytes === spec.sizes[0] && row.median !== null);
   const links: PairLatency[] = latency.map((row) => ({ a: row.host_a ?? '', b: row.host_b ?? '', median: row.median ?? Number.NaN }));
   const slow = slowLinks(links);
@@ -179,13 +181,13 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   } else {
     deps.stdout.write(renderRows(rows));
     if (spec.pairs === 'all' && links.length > 0) {
-      deps.stdout.write(`\n${results.length} pairs in ${rounds} rounds; median ${spec.sizes[0]}-byte latency (* = slow link, above Tukey's upper fence):\n${renderMatrix(hosts, links, slow)}`);
+      deps.stdout.write(`\n${count(results.length, 'pair')} in ${count(rounds, 'round')}; median ${spec.sizes[0]}-byte latency (* = slow link, above Tukey's upper fence):\n${renderMatrix(hosts, links, slow)}`);
       for (const link of slow) deps.stdout.write(`slow link: ${link.a}↔${link.b} ${link.median.toFixed(2)} µs (fence ${link.fence.toFixed(2)} µs)\n`);
     }
     deps.stdout.write(`\nwrote ${writer.paths.csv} and ${writer.paths.json}\n`);
   }
   if (failures.length > 0) {
-    throw new HpcrunError('benchmark', 'HPCRUN_BENCH_FAILED', `${failures.length} pair run(s) failed: ${failures.map((p) => `${p.a}↔${p.b}: ${p.failure}`).join('; ')}`, {
+    throw new HpcrunError('benchmark', 'HPCRUN_BENCH_FAILED', `${count(failures.length, 'pair run')} failed: ${failures.map((p) => `${p.a}↔${p.b}: ${p.failure}`).join('; ')}`, {
       hint: `the other rows were kept in ${writer.paths.json} (marked incomplete); check the failing hosts`,
     });
   }
@@ -199,12 +201,13 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
     .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
     .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
-    .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a power-of-two range 1:4MiB', '8,1KiB,64KiB,1MiB')
+    .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a range 1:4MiB of powers of two (both ends powers of two)', '8,1KiB,64KiB,1MiB')
     .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')
     .option('--ppn <k>', 'ranks per node; mbw runs k pairs across the link', '1')
     .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')
     .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
-    .option('--out <path>', 'write PATH.csv and PATH.json (default results/<date>-bench)')
+    .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
+    .option('--force', 'replace an existing PATH.csv and PATH.json')
     .option('--head <host>', 'run mpirun on this host over SSH (for a laptop outside the cluster network)')
     .option('--skip-unreachable', 'leave out hosts that cannot be reached (listed on stderr and in the result set) and measure the rest')
     .option('--port <n>', 'SSH port (default 22)')
@@ -218,9 +221,10 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
       `
 Latency is half the round trip in µs; bandwidth is in MB/s (10^6 bytes/s).
 Each kind and size stops when the median's nonparametric 95% CI is within
---target-ci, or at the sample cap; warm-up is excluded; Tukey's 1.5×IQR rule
-removes outliers and the count is recorded. Results are rewritten after every
-pair, so Ctrl-C keeps all completed rows (the set is marked incomplete).
+--target-ci, or at the sample cap; warm-up is excluded. Every figure is of all
+the samples: Tukey's 1.5×IQR outliers are counted, never dropped. Results are
+rewritten after every pair, so Ctrl-C keeps all completed rows (the set is
+marked incomplete).
 
 Examples:
   hpcrun bench --hosts hosts.txt

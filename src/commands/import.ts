@@ -9,10 +9,10 @@ import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
 import { parseBenchmarkOutput, type ParsedTable } from '../core/parsers/index.js';
+import { count } from '../core/text.js';
 import {
   SCHEMA_VERSION,
   baseMetadata,
-  defaultOutBase,
   prepareOutput,
   rowFromMeasurement,
   toolProvenance,
@@ -24,6 +24,7 @@ import {
 export interface ImportOptions {
   files: string[];
   out?: string;
+  force?: boolean;
   json?: boolean;
   hosts?: string;
   name?: string;
@@ -87,7 +88,7 @@ export async function run(options: ImportOptions, deps: Deps): Promise<ImportOut
   }
   const now = deps.now();
   const name = options.name ?? 'import';
-  const paths = await prepareOutput(options.out ?? defaultOutBase(now, name), deps.cwd);
+  const paths = await prepareOutput(options.out, deps.cwd, { now, name, force: options.force });
   const set: ResultSet = {
     schemaVersion: SCHEMA_VERSION,
     metadata: baseMetadata({
@@ -113,7 +114,8 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .command('import')
     .description('convert captured OSU Micro-Benchmarks / Intel MPI Benchmarks output into an hpcrun result set')
     .argument('<FILE...>', 'files with osu_latency, osu_bw, osu_bibw, osu_mbw_mr or IMB-MPI1 output')
-    .option('--out <PATH>', 'write PATH.csv and PATH.json (default: results/<date>-<name>)')
+    .option('--out <PATH>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-<name> (default: results/<date>-<name>)')
+    .option('--force', 'replace an existing PATH.csv and PATH.json')
     .option('--name <NAME>', 'name recorded in the metadata and used in the default path', 'import')
     .option('--hosts <A,B>', 'the two hosts the output was measured between (the tools do not print them)')
     .option('--json', 'print a JSON summary of what was written instead of text')
@@ -137,7 +139,7 @@ Examples:
       if (opts.json) {
         deps.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
       } else {
-        deps.stdout.write(`imported ${outcome.rows} rows from ${outcome.tables} table(s)\n  ${outcome.csv}\n  ${outcome.json}\n`);
+        deps.stdout.write(`imported ${count(outcome.rows, 'row')} from ${count(outcome.tables, 'table')}\n  ${outcome.csv}\n  ${outcome.json}\n`);
       }
     });
 }

@@ -12,13 +12,14 @@ import { type InventoryHost, requireHostName } from '../core/inventory.js';
 import { blockPlacement } from '../core/launch.js';
 import { type LauncherName, type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
 import { compressHostlist } from '../core/slurm/hostlist.js';
-import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
+import { formatDuration, requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
 import type { SshOptions } from '../providers/ssh/index.js';
 import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
+import { count } from '../core/text.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -57,7 +58,7 @@ export async function toSpec(options: LaunchOptions, program: string[]): Promise
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
     const plan = await readPlanDir(options.plan);
     if (np !== undefined && np !== plan.ranks) {
-      throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
+      throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${count(plan.ranks, 'rank')}`, 'drop --np, or plan again for the new rank count');
     }
     return { np: plan.ranks, ppn: undefined, timeoutMs: timeout, program, plan };
   }
@@ -209,7 +210,7 @@ function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {
     throw new HpcrunError('interrupted', 'HPCRUN_INTERRUPTED', `interrupted by ${end.interruptedBy}; the job was stopped`, { exitCode: end.interruptedBy === 'SIGTERM' ? 143 : 130 });
   }
   if (end.timedOut) {
-    throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${(spec.timeoutMs ?? 0) / 1000} s) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
+    throw new HpcrunError('timeout', 'HPCRUN_TIMEOUT', `the job ran past --timeout (${formatDuration(spec.timeoutMs ?? 0)}) and was stopped`, { hint: 'raise --timeout, or check the job for a hang' });
   }
   if (end.signal) deps.stderr.write(`hpcrun: the launcher was killed by ${end.signal}\n`);
   return statusOf(end);
@@ -229,7 +230,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--dry-run', 'print the mpirun argv and hostfile; contact no host and run nothing')
     .option('--bcast', 'copy the program to a per-job folder on every node and run that copy there (for nodes that share no filesystem, as srun --bcast)')
     .option('--stage <file>', 'copy this file into the job\'s folder on every node too (repeatable); ranks start in that folder', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h')
+    .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h, 1h30m, 3d (at most 365d)')
     .option('--identity <file>', 'SSH private key (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--user <name>', 'SSH user (default: the current user)')
     .option('--port <n>', 'SSH port (default 22)')

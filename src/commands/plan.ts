@@ -10,7 +10,7 @@ import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, inputError, usageError } from '../errors.js';
 import { catalogError, customShape, findShape, toNodeShape, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
-import { fieldErrors, parseHostfile, planJob, recommend, validateJob, type HostEntry, type Plan, type PlanRequest } from '../core/plan/index.js';
+import { fieldErrors, parseHostfile, planJob, rankedBy, recommend, validateJob, type HostEntry, type Plan, type PlanRequest } from '../core/plan/index.js';
 import { renderPlanFiles, renderPlanJson, renderRecommendations, renderSummary } from '../core/render/index.js';
 
 export const DEFAULT_CATALOG = fileURLToPath(new URL('../../placement/gce-catalog.json', import.meta.url));
@@ -55,6 +55,33 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
+/**
+ * What --recommend cannot honour: it plans every catalog shape itself (so no
+ * --machine, --cores-per-node, --mem-per-node or --nodes), uses no real hosts
+ * and writes no plan folder. Given as flags they are refused; in a job file
+ * they are reported as unused.
+ */
+const RECOMMEND_CONFLICTS: readonly (readonly [field: string, flag: string])[] = [
+  ['machine', '--machine'],
+  ['coresPerNode', '--cores-per-node'],
+  ['memPerNode', '--mem-per-node'],
+  ['nodes', '--nodes'],
+  ['hosts', '--hosts'],
+  ['out', '--out'],
+];
+
+function checkRecommendFlags(flags: Record<string, unknown>): void {
+  const given = RECOMMEND_CONFLICTS.filter(([field]) => flags[field] !== undefined).map(([, flag]) => flag);
+  if (given.length > 0) {
+    const list = given.length === 1 ? given[0] : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+    throw usageError(
+      'HPCRUN_RECOMMEND_CONFLICT',
+      `--recommend ranks every catalog shape and writes no plan, so it cannot take ${list}`,
+      `drop ${list} to rank the shapes, or drop --recommend to plan on one shape (${given.includes('--out') ? 'then --out writes its files' : 'e.g. --machine c2-standard-60'})`,
+    );
+  }
+}
+
 /** Merges the job file and the flags (flags win) and validates in stages. */
 async function readRequest(options: PlanOptions, deps: Deps): Promise<{ request: PlanRequest; warnings: string[]; base: string }> {
   const flags = Object.fromEntries(Object.entries(options.flags).filter(([, v]) => v !== undefined));
@@ -69,6 +96,8 @@ async function readRequest(options: PlanOptions, deps: Deps): Promise<{ request:
     if (errors.length > 0) throw inputError('HPCRUN_BAD_JOB', `job file ${path}: ${errors.join('; ')}`);
     base = dirname(path);
   }
+  const unused = options.recommend ? RECOMMEND_CONFLICTS.filter(([field]) => fileRaw[field] !== undefined).map(([field]) => `"${field}"`) : [];
+  if (options.recommend) fileRaw = Object.fromEntries(Object.entries(fileRaw).filter(([field]) => !RECOMMEND_CONFLICTS.some(([f]) => f === field)));
   const result = validateJob({ ...fileRaw, ...flags }, 'flags', { requireShape: options.recommend !== true });
   if (!result.ok) throw usageError('HPCRUN_BAD_JOB', result.errors.join('; '), 'run `hpcrun plan --help` for the options and examples');
   // Paths from the job file are relative to it; paths from flags to the working directory.
@@ -76,7 +105,8 @@ async function readRequest(options: PlanOptions, deps: Deps): Promise<{ request:
     const value = result.value[key];
     return value === undefined ? undefined : resolve(flags[key] !== undefined ? deps.cwd : base, value);
   };
-  return { request: { ...result.value, hosts: rel('hosts'), catalog: rel('catalog'), out: rel('out') }, warnings: result.warnings, base };
+  const warnings = [...result.warnings, ...(unused.length > 0 ? [`--recommend does not use the job file's ${unused.join(', ')}: it ranks every catalog shape and writes no plan`] : [])];
+  return { request: { ...result.value, hosts: rel('hosts'), catalog: rel('catalog'), out: rel('out') }, warnings, base };
 }
 
 async function readCatalog(path: string | undefined): Promise<Catalog> {
@@ -117,6 +147,7 @@ async function writePlanDir(dir: string, plan: Plan): Promise<string[]> {
 }
 
 export async function run(options: PlanOptions, deps: Deps): Promise<Plan | undefined> {
+  if (options.recommend) checkRecommendFlags(options.flags);
   const { request, warnings } = await readRequest(options, deps);
   const catalog = request.machine !== undefined || options.recommend ? await readCatalog(request.catalog) : undefined;
   let hosts: HostEntry[] | undefined;
@@ -124,7 +155,14 @@ export async function run(options: PlanOptions, deps: Deps): Promise<Plan | unde
 
   if (options.recommend) {
     const rows = recommend(request.job, (catalog as Catalog).shapes.map(toNodeShape));
-    deps.stdout.write(options.json ? `${JSON.stringify({ recommendations: rows }, null, 2)}\n` : renderRecommendations(rows));
+    const by = rankedBy(request.job);
+    deps.stdout.write(options.json ? `${JSON.stringify({ rankedBy: by, warnings, recommendations: rows }, null, 2)}\n` : renderRecommendations(rows, by));
+    if (!options.json) for (const warning of warnings) deps.stderr.write(`hpcrun: warning: ${warning}\n`);
+    if (!rows.some((row) => row.fits)) {
+      throw new HpcrunError('infeasible', 'HPCRUN_PLAN_INFEASIBLE', `the job fits on none of the ${rows.length} shapes in the catalog (each one's reason is in the ${options.json ? 'JSON' : 'table'} above)`, {
+        hint: 'lower --mem-per-rank or --threads-per-rank, or give --catalog FILE with larger shapes',
+      });
+    }
     return undefined;
   }
   const shape = request.machine !== undefined ? findShape(catalog as Catalog, request.machine) : customShape(request.coresPerNode as number, request.memPerNodeBytes);
@@ -168,7 +206,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--catalog <file>', 'node shapes file (default placement/gce-catalog.json)')
     .option('--out <dir>', 'write the plan directory here')
     .option('--json', 'print the plan (or recommendations) as JSON')
-    .option('--recommend', 'rank every catalog shape for this job')
+    .option('--recommend', 'rank every catalog shape for this job by price (spot with --spot), then network time; exits 67 if none fits')
     .addHelpText('after', EXAMPLES)
     .action(async (jobFile: string | undefined, opts: Record<string, unknown>) => {
       const { json, recommend: rec, ...flags } = opts;

@@ -10,6 +10,7 @@ import { requirePositiveInt } from '../core/units.js';
 import { FABRIC_ADDRESS, SUBNET } from '../testbed/layout.js';
 import { checkCanHost, commandOn, down, status, up } from '../testbed/netns.js';
 import { stateDir } from '../testbed/layout.js';
+import { count } from '../core/text.js';
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -33,7 +34,7 @@ export interface UpCommandOptions {
 }
 
 export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void> {
-  const nodes = requirePositiveInt(options.nodes, '--nodes');
+  const nodes = requirePositiveInt(options.nodes, '--nodes', 3);
   const bandwidth = options.bandwidth === undefined ? undefined : parseRate(options.bandwidth);
   await checkCanHost(isRoot());
   const dir = stateDir(deps.env);
@@ -45,7 +46,7 @@ export async function runUp(options: UpCommandOptions, deps: Deps): Promise<void
   const head = state.nodes[0]?.name ?? '';
   deps.stdout.write(
     [
-      `testbed up: ${state.nodes.length} node(s) on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}${options.privateTmp ? ', private /tmp per node' : ''}`,
+      `testbed up: ${count(state.nodes.length, 'node')} on ${SUBNET}${bandwidth ? `, egress capped at ${options.bandwidth} per node` : ''}${options.privateTmp ? ', private /tmp per node' : ''}`,
       ...state.nodes.map((node) => `  ${node.name.padEnd(12)} ${node.address.padEnd(12)} sshd pid ${node.sshdPid}`),
       `inventory:   ${state.paths.inventory}`,
       `known_hosts: ${state.paths.knownHosts}`,
@@ -71,7 +72,7 @@ export async function runStatus(options: { json?: boolean }, deps: Deps): Promis
     return;
   }
   const cap = state.bandwidthBitsPerSecond ? `, egress capped at ${formatRate(state.bandwidthBitsPerSecond)} per node` : ', no bandwidth cap';
-  deps.stdout.write(`testbed: ${state.nodes.length} node(s) on ${SUBNET}${cap}${state.privateTmp ? ', private /tmp per node' : ''}\n`);
+  deps.stdout.write(`testbed: ${count(state.nodes.length, 'node')} on ${SUBNET}${cap}${state.privateTmp ? ', private /tmp per node' : ''}\n`);
   for (const node of state.nodes) {
     deps.stdout.write(`  ${node.name.padEnd(12)} ${node.address.padEnd(12)} ${node.sshdPid ? `sshd pid ${node.sshdPid}` : 'sshd NOT RUNNING'}\n`);
   }
@@ -132,15 +133,44 @@ Examples:
     .option('--bandwidth <rate>', 'cap each node egress with tc tbf, e.g. 1gbit')
     .option('--private-tmp', 'give each node its own /tmp and kernel cache, so that nodes share no scratch files (as cloud VMs)')
     .option('--json', 'print the state as JSON')
+    .addHelpText(
+      'after',
+      `
+Needs root and ip netns (exit 69 without them). Run it again to repair a dead
+sshd or a removed namespace, or to add or remove nodes.
+
+Examples:
+  hpcrun testbed up
+  hpcrun testbed up --nodes 4
+  hpcrun testbed up --nodes 2 --bandwidth 1gbit
+  hpcrun testbed up --json`,
+    )
     .action((options: UpCommandOptions) => runUp(options, deps));
   testbed
     .command('status')
     .description('list nodes and whether their sshd runs')
     .option('--json', 'print the state as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  hpcrun testbed status
+  hpcrun testbed status --json`,
+    )
     .action((options: { json?: boolean }) => runStatus(options, deps));
   testbed
     .command('down')
     .description('remove every namespace, process and file of the cluster')
+    .addHelpText(
+      'after',
+      `
+Works after a crash too. Refuses to delete a state folder holding files that
+\`up\` did not write.
+
+Examples:
+  hpcrun testbed down
+  HPCRUN_TESTBED_DIR=/run/my-testbed hpcrun testbed down`,
+    )
     .action(() => runDown(deps));
   testbed
     .command('exec')
@@ -148,6 +178,20 @@ Examples:
     .option('--on <node>', 'hpcrun-nK, K, or "login" for the fabric namespace outside the nodes', 'hpcrun-n1')
     .argument('<command...>', 'the command and its arguments, after --')
     .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+The exit status is the command's (128+N if a signal killed it). The command
+gets the cluster's Open MPI settings, HPCRUN_SSH_IDENTITY and
+HPCRUN_SSH_KNOWN_HOSTS.
+
+Examples:
+  hpcrun testbed exec -- hostname
+  hpcrun testbed exec --on 2 -- ip -brief address
+  hpcrun testbed exec -- hpcrun launch --hosts /run/hpcrun-testbed/hostfile --np 6 -- hostname
+  hpcrun testbed exec -- hpcrun bench --hosts /run/hpcrun-testbed/hostfile --kind latency
+  hpcrun testbed exec --on login -- hpcrun launch --head hpcrun-n1 --hosts /run/hpcrun-testbed/hostfile --np 2 -- hostname`,
+    )
     .action((argv: string[], options: { on: string }) => runExec(options, argv, deps, status));
   program.addCommand(testbed);
 }

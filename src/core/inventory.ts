@@ -20,11 +20,41 @@ export interface InventoryHost {
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
-/** Throws a usage error unless `name` is a plain host name or IPv4 address (no wildcards, commas or spaces). */
-export function requireHostName(name: string, where: string): string {
-  if (!HOSTNAME.test(name)) {
-    throw inputError('HPCRUN_BAD_HOST', `${where}: ${JSON.stringify(name)} is not a host name`, 'give a host name or address such as node01 or 10.0.0.5');
+/** The most slots one host may have: far above any node, far below where numbers stop being exact. */
+export const MAX_SLOTS = 2 ** 20;
+
+/**
+ * Why `name` is not a host name hpcrun accepts, or undefined. Plain names
+ * and IPv4 addresses only. Two forms of Open MPI's hostfile syntax are refused
+ * with their reason:
+ * - `user@host`: preflight and mpirun's ssh log in as one user (--user), and
+ *   the plan's rankfile, machinefile and slurm-hostfile have no place for a
+ *   user, so a per-host user could not be honoured everywhere;
+ * - IPv6 addresses: MPICH's machinefile reads `host:n` and Slurm's hostlists
+ *   use `:` and `[...]` too, so a bare IPv6 address would be misread there.
+ */
+export function hostNameProblem(name: string): { what: string; fix: string } | undefined {
+  if (HOSTNAME.test(name)) return undefined;
+  const at = /^([^@\s]+)@([^@\s]+)$/.exec(name);
+  if (at) {
+    return {
+      what: `${JSON.stringify(name)} names a user: per-host users (user@host) are not supported`,
+      fix: `write the host alone (${at[2]}) and give the user for every host with --user ${at[1]}`,
+    };
   }
+  if (/^\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*\]?(%\w+)?$/.test(name) && name.includes(':')) {
+    return {
+      what: `${JSON.stringify(name)} is an IPv6 address: not supported, since MPICH machinefiles (host:n) and Slurm hostlists would misread it`,
+      fix: 'give the node a name (in /etc/hosts or DNS) or an IPv4 address, and use that',
+    };
+  }
+  return { what: `${JSON.stringify(name)} is not a host name`, fix: 'give a host name or address such as node01 or 10.0.0.5' };
+}
+
+/** Throws an input error unless `name` is a plain host name or IPv4 address (no wildcards, commas or spaces). */
+export function requireHostName(name: string, where: string): string {
+  const problem = hostNameProblem(name);
+  if (problem) throw inputError('HPCRUN_BAD_HOST', `${where}: ${problem.what}`, problem.fix);
   return name;
 }
 const SLOT_KEYS = new Set(['slots', 'count', 'cpu']);
@@ -44,8 +74,9 @@ export function parseInventory(text: string, source = 'inventory', options: Inve
     const content = raw.replace(/#.*$/, '').trim();
     if (content === '') return;
     const [name, ...fields] = content.split(/\s+/) as [string, ...string[]];
-    if (!HOSTNAME.test(name)) {
-      throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${JSON.stringify(name)} is not a host name`, 'each line is a host name or address, optionally followed by slots=N (Open MPI hostfile syntax)');
+    const problem = hostNameProblem(name);
+    if (problem) {
+      throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${problem.what}`, problem.what.endsWith('is not a host name') ? 'each line is a host name or address, optionally followed by slots=N (Open MPI hostfile syntax)' : problem.fix);
     }
     let slots: number | undefined;
     let maxSlots: number | undefined;
@@ -59,6 +90,9 @@ export function parseInventory(text: string, source = 'inventory', options: Inve
       if (value < 1) {
         throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${key} must be at least 1, got ${match[2]}`, 'give the number of ranks this host may run, for example slots=4');
       }
+      if (value > MAX_SLOTS) {
+        throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${key}=${match[2]} is more than the ${MAX_SLOTS.toLocaleString('en-US')} hpcrun allows per host`, 'give the number of ranks this host may run, for example slots=64');
+      }
       if (SLOT_KEYS.has(key)) slots = value;
       else maxSlots = value;
     }
@@ -71,6 +105,9 @@ export function parseInventory(text: string, source = 'inventory', options: Inve
     }
     if (previous) {
       previous.slots = previous.slots === undefined || slots === undefined ? (previous.slots ?? slots) : previous.slots + slots;
+      if ((previous.slots ?? 0) > MAX_SLOTS) {
+        throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${name} adds up to ${previous.slots} slots over its lines, more than the ${MAX_SLOTS.toLocaleString('en-US')} hpcrun allows per host`, 'give the number of ranks this host may run');
+      }
       previous.maxSlots = previous.maxSlots ?? maxSlots;
     } else {
       hosts.set(name, { name, slots, maxSlots, line: lineNo });

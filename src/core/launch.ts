@@ -4,6 +4,7 @@
 
 import { HpcrunError } from '../errors.js';
 import type { Placed } from './launchers/types.js';
+import { count } from './text.js';
 
 export interface HostCapacity {
   name: string;
@@ -36,7 +37,7 @@ export function blockPlacement(capacity: readonly HostCapacity[], np: number, pp
   for (const host of capacity) {
     if (left === 0) break;
     if (ppn !== undefined && ppn > host.slots) {
-      throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${host.name}, which has ${host.slots} slot(s)`, {
+      throw new HpcrunError('infeasible', 'HPCRUN_PPN_TOO_HIGH', `--ppn ${ppn} does not fit on ${host.name}, which has ${count(host.slots, 'slot')}`, {
         hint: `lower --ppn to ${host.slots} or give ${host.name} more slots in the inventory (slots=${ppn})`,
       });
     }
@@ -46,7 +47,7 @@ export function blockPlacement(capacity: readonly HostCapacity[], np: number, pp
   }
   if (left > 0) {
     const total = capacity.reduce((sum, host) => sum + (ppn ?? host.slots), 0);
-    throw new HpcrunError('infeasible', 'HPCRUN_NOT_ENOUGH_SLOTS', `--np ${np} needs ${np} slots but the ${capacity.length} host(s) offer ${total}${ppn ? ` at --ppn ${ppn}` : ''}`, {
+    throw new HpcrunError('infeasible', 'HPCRUN_NOT_ENOUGH_SLOTS', `--np ${np} needs ${count(np, 'slot')} but the ${count(capacity.length, 'host')} ${capacity.length === 1 ? 'offers' : 'offer'} ${total}${ppn ? ` at --ppn ${ppn}` : ''}`, {
       hint: `lower --np to ${total}, add hosts to the inventory${ppn ? ', or raise --ppn' : ', or raise their slots='}`,
     });
   }

@@ -34,48 +34,101 @@ export function parseSize(text: string): number | undefined {
   return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  '': 1000,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-};
+/** Duration units from large to small; a duration names each at most once, in this order. */
+const DURATION_UNITS: readonly (readonly [unit: string, ms: number])[] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['min', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];
 
-/** Parses `90`, `90s`, `500ms`, `5m`, `1h` into milliseconds; a bare number is seconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(text);
-  if (!match) return undefined;
-  const factor = DURATION_UNITS[match[2] ?? ''];
-  if (factor === undefined) return undefined;
-  return Math.round(Number(match[1]) * factor);
-}
+/** The longest duration hpcrun accepts: a year. Longer is a typo, not a job. */
+export const MAX_DURATION_MS = 365 * 86_400_000;
 
-export function requireDuration(text: string, option: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    throw usageError(
-      'HPCRUN_BAD_DURATION',
-      `${option} ${JSON.stringify(text)} is not a positive duration`,
-      'write a number of seconds or a number with a unit, for example 90, 30s, 5m or 2h',
-    );
+export type DurationParse = { ok: true; ms: number } | { ok: false; problem: string };
+
+/**
+ * Parses a duration as users type them: a bare number of seconds (`90`,
+ * `2.5`), or numbers with units from large to small, each unit once:
+ * `500ms`, `30s`, `5m` (or `5min`), `2h`, `1d`, `1h30m`, `2d 12h`, `1m30s`.
+ * Returns milliseconds (rounded), or the problem.
+ */
+export function parseDuration(text: string): DurationParse {
+  const trimmed = text.trim();
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return { ok: true, ms: Math.round(Number(trimmed) * 1000) };
+  if (trimmed === '') return { ok: false, problem: 'it is empty' };
+  const part = /(\d+(?:\.\d+)?)\s*([a-z]*)\s*/giy;
+  let ms = 0;
+  let last = -1;
+  let seen = '';
+  let pos = 0;
+  while (pos < trimmed.length) {
+    part.lastIndex = pos;
+    const match = part.exec(trimmed);
+    if (!match) break;
+    pos = part.lastIndex;
+    const [, number = '', rawUnit = ''] = match;
+    const unit = rawUnit.toLowerCase();
+    if (unit === '') return { ok: false, problem: `${JSON.stringify(number)}${seen ? ` after ${JSON.stringify(seen)}` : ''} has no unit` };
+    const index = DURATION_UNITS.findIndex(([name]) => name === unit);
+    if (index < 0) return { ok: false, problem: `${JSON.stringify(rawUnit)} is not a unit (use d, h, m, s or ms)` };
+    const rank = index >= 3 ? index - 1 : index; // m and min are one unit
+    if (rank <= last) return { ok: false, problem: 'each unit may appear once, from large to small (d, h, m, s, ms)' };
+    last = rank;
+    seen += match[0].trim();
+    ms += Number(number) * (DURATION_UNITS[index]?.[1] ?? 0);
   }
-  return ms;
+  if (pos < trimmed.length || last < 0) {
+    return { ok: false, problem: `${JSON.stringify(trimmed.slice(pos))} is not a number with a unit` };
+  }
+  return { ok: true, ms: Math.round(ms) };
 }
 
-/** Parses a positive integer option such as --np; throws a usage error otherwise. */
-export function requirePositiveInt(text: string, option: string): number {
+const DURATION_HINT = 'write a number of seconds, or numbers with units d, h, m, s, ms from large to small: for example 90, 30s, 5m, 2h, 1h30m or 2d';
+
+/** Parses a positive duration option such as --timeout; throws a usage error otherwise. */
+export function requireDuration(text: string, option: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) {
+    throw usageError('HPCRUN_BAD_DURATION', `${option} ${JSON.stringify(text)} is not a positive duration: ${parsed.problem}`, DURATION_HINT);
+  }
+  if (parsed.ms < 1) throw usageError('HPCRUN_BAD_DURATION', `${option} ${JSON.stringify(text)} is not a positive duration: it is zero`, DURATION_HINT);
+  if (parsed.ms > MAX_DURATION_MS) {
+    throw usageError('HPCRUN_BAD_DURATION', `${option} ${JSON.stringify(text)} is longer than 365 days`, `give at most 365d; for no limit, leave ${option} out`);
+  }
+  return parsed.ms;
+}
+
+/** Formats milliseconds the way requireDuration reads them: 5400000 -> "1h30m", 1500 -> "1.5s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  let rest = Math.round(ms);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+    const count = Math.floor(rest / size);
+    if (count > 0) parts.push(`${count}${unit}`);
+    rest -= count * size;
+  }
+  if (rest > 0) parts.push(`${Number((rest / 1000).toFixed(3))}s`);
+  return parts.join('');
+}
+
+/** Parses a positive integer option such as --np; throws a usage error otherwise, with an example fitting the option. */
+export function requirePositiveInt(text: string, option: string, example = 4): number {
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
-    throw usageError('HPCRUN_BAD_NUMBER', `${option} ${JSON.stringify(text)} is not a positive whole number`, `for example ${option} 4`);
+    throw usageError('HPCRUN_BAD_NUMBER', `${option} ${JSON.stringify(text)} is not a positive whole number`, `for example ${option} ${example}`);
   }
   return Number(text);
 }
 
 /** Parses a TCP port, 1 to 65535. */
 export function requirePort(text: string): number {
-  const port = requirePositiveInt(text, '--port');
-  if (port > 65535) throw usageError('HPCRUN_BAD_PORT', `--port ${port} is not a TCP port`, 'give a port from 1 to 65535, for example --port 2222');
+  const port = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(port) && port >= 1 && port <= 65535)) {
+    throw usageError('HPCRUN_BAD_PORT', `--port ${JSON.stringify(text)} is not a TCP port`, 'give a port from 1 to 65535, for example --port 22 (the SSH default) or --port 2222');
+  }
   return port;
 }
 

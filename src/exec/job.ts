@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js';
 import { HpcrunError } from '../errors.js';
 import { shellJoin } from './quote.js';
 import { type SshClient, exec } from './ssh.js';
+import { optionalTimeout } from './timer.js';
 
 export interface JobEnd {
   exitCode: number | undefined;
@@ -42,7 +43,7 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
     env: job.env as Record<string, string>,
     extendEnv: false,
     stdin: 'ignore',
-    timeout: job.timeoutMs,
+    // No execa `timeout`: it is one setTimeout, which cannot wait 2^31 ms or more.
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 10_000,
     buffer: false,
@@ -53,6 +54,12 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
   child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
   child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
   let interruptedBy: NodeJS.Signals | undefined;
+  let timedOut = false;
+  // SIGTERM, then SIGKILL after forceKillAfterDelay, as execa's own timeout does.
+  const timer = optionalTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+  }, job.timeoutMs);
   const lastSent = new Map<NodeJS.Signals, number>();
   const removeHandler = deps.onSignal((signal) => {
     interruptedBy = signal;
@@ -65,7 +72,7 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
   });
   try {
     const result = await child;
-    if (result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled) {
+    if (result.exitCode === undefined && result.signal === undefined && !timedOut && !result.isCanceled) {
       throw new HpcrunError('environment', 'HPCRUN_NO_LAUNCHER', `cannot start ${file}: ${result.code ?? result.shortMessage}`, {
         hint: `install the MPI launcher on this machine (Debian: apt-get install openmpi-bin) or run with --head on a node that has it`,
       });
@@ -73,11 +80,12 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
     return {
       exitCode: result.exitCode,
       signal: result.signal,
-      timedOut: result.timedOut,
+      timedOut,
       interruptedBy,
       durationMs: performance.now() - started,
     };
   } finally {
+    timer.clear();
     removeHandler();
   }
 }
@@ -137,12 +145,10 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
     interruptedBy = signal;
     stop(signal === 'SIGINT' ? 'INT' : 'TERM');
   });
-  const timer = job.timeoutMs
-    ? setTimeout(() => {
-        timedOut = true;
-        stop('TERM');
-      }, job.timeoutMs)
-    : undefined;
+  const timer = optionalTimeout(() => {
+    timedOut = true;
+    stop('TERM');
+  }, job.timeoutMs);
   try {
     const result = await exec(job.client, remoteCommandLine(job.argv, job.env), {
       keepStdinOpen: true,
@@ -160,7 +166,7 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
     return { exitCode: result.exitCode, signal: result.signal, timedOut, interruptedBy, durationMs: performance.now() - started };
   } finally {
     removeHandler();
-    if (timer) clearTimeout(timer);
+    timer.clear();
     if (escalation) clearTimeout(escalation);
   }
 }

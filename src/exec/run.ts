@@ -4,6 +4,7 @@
 
 import { execa } from 'execa';
 import { HpcrunError } from '../errors.js';
+import { optionalTimeout } from './timer.js';
 
 export interface RunOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -37,26 +38,32 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
   const [file, ...args] = argv;
   if (file === undefined) throw new HpcrunError('internal', 'HPCRUN_EMPTY_ARGV', 'runCommand was given an empty argv');
   const started = performance.now();
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     reject: false,
     env: options.env as Record<string, string> | undefined,
     extendEnv: options.extendEnv ?? true,
     input: options.input,
     // Without input, stdin is closed: nothing hpcrun runs should wait on it.
     stdin: options.input === undefined ? 'ignore' : 'pipe',
-    timeout: options.timeoutMs,
+    // No execa `timeout`: it is one setTimeout, which cannot wait 2^31 ms or more.
     cwd: options.cwd,
     cancelSignal: options.cancel,
     forceKillAfterDelay: 5_000,
     detached: options.detached,
     stripFinalNewline: false,
   });
-  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled;
+  let timedOut = false;
+  const timer = optionalTimeout(() => {
+    timedOut = true;
+    subprocess.kill('SIGTERM');
+  }, options.timeoutMs);
+  const result = await subprocess.finally(() => timer.clear());
+  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut && !result.isCanceled;
   return {
     argv,
     exitCode: result.exitCode,
     signal: result.signal,
-    timedOut: result.timedOut,
+    timedOut,
     canceled: result.isCanceled,
     durationMs: performance.now() - started,
     stdout: String(result.stdout ?? ''),

@@ -1,96 +1,18 @@
-// SSH with ssh2: OpenSSH's defaults for keys and known_hosts, host keys
-// verified before any credential is sent, and commands sent only as one
-// string built by shellJoin.
+// SSH with ssh2: host keys verified before any credential is sent, and
+// commands sent only as one string built by shellJoin. The settings
+// (OpenSSH's defaults for keys and known_hosts) are in ssh-settings.ts.
 
-import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
 import { HpcrunError } from '../errors.js';
-import { type KnownHostEntry, fingerprint, keyTypeOf, knownKeyTypes, lookupName, parseKnownHosts, verifyHostKey } from '../core/known-hosts.js';
+import { setLongTimeout } from './timer.js';
+import { fingerprint, keyTypeOf, knownKeyTypes, lookupName, verifyHostKey } from '../core/known-hosts.js';
+import type { SshSettings } from './ssh-settings.js';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 export type SshClient = InstanceType<typeof Client>;
 
-export interface SshSettings {
-  user: string;
-  port: number;
-  /** Private keys to offer, already read and parsed, in order. */
-  keys: { path: string; key: Buffer }[];
-  agent: string | undefined;
-  knownHosts: KnownHostEntry[];
-  /** Where --accept-new-host-keys records new keys. */
-  knownHostsFile: string;
-  acceptNewHostKeys: boolean;
-  connectTimeoutMs: number;
-}
-
-export interface SshSettingsInput {
-  user?: string;
-  port?: number;
-  identity?: string;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
-  env: Readonly<Record<string, string | undefined>>;
-}
-
-const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Resolves SSH settings the way OpenSSH does: the agent when SSH_AUTH_SOCK is
- * set, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa; ~/.ssh/known_hosts and
- * /etc/ssh/ssh_known_hosts. --identity, --user, --port and --known-hosts
- * override them; HPCRUN_SSH_IDENTITY and HPCRUN_SSH_KNOWN_HOSTS (set by
- * `hpcrun testbed exec`) stand in for the flags.
- */
-export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSettings> {
-  const home = input.env.HOME || homedir();
-  const identity = input.identity ?? input.env.HPCRUN_SSH_IDENTITY;
-  const keys: SshSettings['keys'] = [];
-  const candidates = identity ? [identity] : DEFAULT_KEYS.map((name) => join(home, '.ssh', name));
-  for (const path of candidates) {
-    const text = await readOptional(path);
-    if (text === undefined) {
-      if (identity) throw new HpcrunError('not-found', 'HPCRUN_IDENTITY_MISSING', `cannot read the identity file ${path}`, { hint: 'check the path given to --identity' });
-      continue;
-    }
-    const parsed = utils.parseKey(text);
-    if (parsed instanceof Error) {
-      if (identity) {
-        throw new HpcrunError('input', 'HPCRUN_IDENTITY_UNUSABLE', `cannot use the identity file ${path}: ${parsed.message}`, {
-          hint: 'encrypted keys are used through ssh-agent: run ssh-add and set SSH_AUTH_SOCK',
-        });
-      }
-      continue;
-    }
-    keys.push({ path, key: Buffer.from(text) });
-  }
-  const knownHostsFile = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS ?? join(home, '.ssh', 'known_hosts');
-  // A file named by --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) is the only one
-  // trusted; mpirun's ssh is told the same (GlobalKnownHostsFile=/dev/null).
-  const named = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS;
-  const files = named ? [named] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
-  const knownHosts = (await Promise.all(files.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
-  return {
-    user: input.user ?? input.env.USER ?? userInfo().username,
-    port: input.port ?? 22,
-    keys,
-    agent: identity ? undefined : input.env.SSH_AUTH_SOCK || undefined,
-    knownHosts,
-    knownHostsFile,
-    acceptNewHostKeys: input.acceptNewHostKeys ?? false,
-    connectTimeoutMs: 5000,
-  };
-}
+export { checkKnownHostsPath, keyProblem, resolveSshSettings, type SshSettings, type SshSettingsInput } from './ssh-settings.js';
 
 export interface Connection {
   client: SshClient;
@@ -127,12 +49,12 @@ function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): 
     });
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       done = true;
       reject(unreachable(`no answer within ${timeoutMs / 1000} s`));
     }, timeoutMs);
     via.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-      clearTimeout(timer);
+      timer.clear();
       if (done) {
         stream?.close();
         return;
@@ -274,13 +196,13 @@ export function exec(client: SshClient, command: string, options: ExecOptions = 
         signal = signalName ? `SIG${signalName}` : undefined;
       });
       const timer = options.timeoutMs
-        ? setTimeout(() => {
+        ? setLongTimeout(() => {
             signal = 'TIMEOUT';
             channel.close();
           }, options.timeoutMs)
         : undefined;
       channel.on('close', () => {
-        if (timer) clearTimeout(timer);
+        timer?.clear();
         resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
       });
       if (options.stdin !== undefined) channel.end(options.stdin);

@@ -4,6 +4,7 @@
 import { HpcrunError } from '../errors.js';
 import { type ProbeResult, parseProbe, probeArgv } from '../core/probe.js';
 import { runCommand } from '../exec/run.js';
+import { count } from '../core/text.js';
 
 export interface NodeReport {
   host: string;
@@ -57,5 +58,5 @@ export function summarise(reports: readonly NodeReport[], ms: number, how = 'pre
   const mpi = reports[0]?.probe.mpi;
   const cores = [...new Set(reports.map((report) => report.probe.physicalCores))].join('/');
   const mem = Math.min(...reports.map((report) => report.probe.memAvailableBytes ?? 0)) / 1024 ** 3;
-  return `${how}: ${reports.length} host(s) ok in ${(ms / 1000).toFixed(1)} s: ${mpi?.flavour} ${mpi?.version}, ${cores} physical cores, ≥ ${mem.toFixed(1)} GiB free each\n`;
+  return `${how}: ${count(reports.length, 'host')} ok in ${(ms / 1000).toFixed(1)} s: ${mpi?.flavour} ${mpi?.version}, ${cores} physical ${cores === '1' ? 'core' : 'cores'}, ≥ ${mem.toFixed(1)} GiB free ${reports.length === 1 ? '' : 'each'}`.trimEnd() + '\n';
 }

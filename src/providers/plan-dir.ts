@@ -7,6 +7,7 @@ import { HpcrunError, inputError } from '../errors.js';
 import { requireHostName } from '../core/inventory.js';
 import { launcherFor, type LauncherName, type Placed } from '../core/launchers/index.js';
 import { PLAN_FILES, type StoredPlan, parsePlanFile, placeholderHosts, rankSlots } from '../core/plan/index.js';
+import { count } from '../core/text.js';
 
 export interface PlanLaunch {
   ranks: number;
@@ -39,7 +40,7 @@ function checkAgainstPlan(plan: StoredPlan, name: string, text: string): void {
   const planned = plan.rankToNode.map((node) => plan.nodes[node]?.host);
   const first = planned.findIndex((host, rank) => listed[rank] !== host);
   if (listed.length !== planned.length || first !== -1) {
-    throw inputError('HPCRUN_PLAN_INCONSISTENT', `${name} does not match plan.json (${listed.length} ranks listed, ${planned.length} planned${first === -1 ? '' : `; rank ${first} differs`})`, 'the folder was edited by hand: plan again with `hpcrun plan --out DIR`');
+    throw inputError('HPCRUN_PLAN_INCONSISTENT', `${name} does not match plan.json (${count(listed.length, 'rank')} listed, ${planned.length} planned${first === -1 ? '' : `; rank ${first} differs`})`, 'the folder was edited by hand: plan again with `hpcrun plan --out DIR`');
   }
 }
 

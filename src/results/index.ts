@@ -13,8 +13,8 @@ export {
 } from './schema.js';
 export { rowsToCsv } from './csv.js';
 export { writeFileAtomic } from '../io/atomic.js';
-export { defaultOutBase, resultPaths, type ResultPaths } from './paths.js';
-export { openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter } from './writer.js';
+export { defaultOutBase, defaultOutName, resultPaths, type ResultPaths } from './paths.js';
+export { chooseOutput, openIncrementalWriter, prepareOutput, toJson, writeResultSet, type IncrementalWriter, type OutputOptions } from './writer.js';
 export { parseResultSet, readResultSet, validateResultSet } from './reader.js';
 export { gitRevision, toolProvenance } from './provenance.js';
-export { rowFromSamples, rowFromMeasurement } from './rows.js';
+export { FIGURE_DECIMALS, roundFigure, rowFromSamples, rowFromMeasurement } from './rows.js';

@@ -1,6 +1,7 @@
 // Reading a result set back: PATH, PATH.json or PATH.csv all name the JSON,
 // which is the complete record. Checks schemaVersion first (a file of another
-// version says which it has and which this hpcrun reads), then the schema.
+// version says which it has and which this hpcrun reads; version 1 is
+// upgraded, see upgrade.ts), then the schema.
 
 import { readFile } from 'node:fs/promises';
 import { HpcrunError, inputError } from '../errors.js';
@@ -19,7 +20,7 @@ export function validateResultSet(value: unknown, source: string): ResultSet {
     const newer = typeof version.found === 'number' && version.found > version.need;
     throw inputError(
       'HPCRUN_RESULTS_VERSION',
-      `${source}: result schemaVersion ${show(version.found)} found; this hpcrun reads schemaVersion ${version.need}`,
+      `${source}: result schemaVersion ${show(version.found)} found; this hpcrun reads schemaVersion ${version.need} (and upgrades 1)`,
       newer ? 'upgrade hpcrun to read this file' : 'was this file written by hpcrun?',
     );
   }
@@ -27,6 +28,7 @@ export function validateResultSet(value: unknown, source: string): ResultSet {
   if (!checked.ok) throw inputError('HPCRUN_RESULTS_INVALID', `${source}: ${joinErrors(checked.errors)}`, SCHEMA_HINT);
   return checked.value;
 }
+import { upgradeResultSet } from './upgrade.js';
 
 export function parseResultSet(text: string, source: string): ResultSet {
   let value: unknown;
@@ -35,7 +37,7 @@ export function parseResultSet(text: string, source: string): ResultSet {
   } catch (error) {
     throw inputError('HPCRUN_RESULTS_INVALID', `${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  return validateResultSet(value, source);
+  return validateResultSet(upgradeResultSet(value), source);
 }
 
 export async function readResultSet(path: string, cwd: string): Promise<ResultSet> {

@@ -4,11 +4,11 @@
 // keeps what it finished, marked `complete: false`.
 
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HpcrunError } from '../errors.js';
 import { writeFileAtomic, tempPathFor } from '../io/atomic.js';
 import { rowsToCsv } from './csv.js';
-import { resultPaths, type ResultPaths } from './paths.js';
+import { defaultOutName, resultPaths, type ResultPaths } from './paths.js';
 import { SCHEMA_VERSION, type ResultMetadata, type ResultRow, type ResultSet } from './schema.js';
 
 function outputError(message: string, cause: unknown, hint?: string): HpcrunError {
@@ -19,13 +19,63 @@ function outputError(message: string, cause: unknown, hint?: string): HpcrunErro
   });
 }
 
+export interface OutputOptions {
+  /** When the run started: names generated outputs (<date>-<name>). */
+  now: Date;
+  /** The run's name, as in results/<date>-<name> (bench, import, --name). */
+  name: string;
+  /** Replace an existing PATH.csv / PATH.json (--force). */
+  force?: boolean;
+}
+
+const exists = (path: string) => stat(path).then(
+  (info) => info,
+  () => undefined,
+);
+
 /**
- * Makes sure PATH.csv and PATH.json can be written: creates the directory if
- * needed, refuses targets that are directories, and writes then removes a
- * probe file. Throws an `output` error; leaves no files behind.
+ * Where a result set goes, given --out (or not):
+ *   undefined       -> results/<date>-<name> under cwd
+ *   DIR/ or a DIR   -> DIR/<date>-<name> (DIR is created when it ends with /)
+ *   PATH[.csv|.json]-> PATH.csv and PATH.json
+ * A generated name that is taken gets -2, -3, ...; a PATH the user named is
+ * never replaced without `force`.
  */
-export async function prepareOutput(out: string, cwd: string): Promise<ResultPaths> {
+export async function chooseOutput(out: string | undefined, cwd: string, options: OutputOptions): Promise<ResultPaths> {
+  const generated = async (dir: string): Promise<ResultPaths> => {
+    const name = defaultOutName(options.now, options.name);
+    for (let n = 1; ; n += 1) {
+      const paths = resultPaths(join(dir, n === 1 ? name : `${name}-${n}`), cwd);
+      if (!(await exists(paths.csv)) && !(await exists(paths.json))) return paths;
+    }
+  };
+  if (out === undefined) return generated(resolve(cwd, 'results'));
+  const absolute = resolve(cwd, out);
+  if (/[/\\]$/.test(out) || (await exists(absolute))?.isDirectory()) return generated(absolute);
   const paths = resultPaths(out, cwd);
+  if (!options.force) {
+    const taken = [];
+    for (const target of [paths.csv, paths.json]) if ((await exists(target))?.isFile()) taken.push(target);
+    if (taken.length > 0) {
+      throw new HpcrunError('output', 'HPCRUN_OUTPUT_EXISTS', `--out ${out}: ${taken.join(' and ')} already ${taken.length === 1 ? 'exists' : 'exist'}`, {
+        hint: 'pass --force to replace it, choose another --out PATH, or give a directory (--out DIR/) to get a new dated name in it',
+      });
+    }
+  }
+  return paths;
+}
+
+/**
+ * Chooses the output (chooseOutput), then makes sure PATH.csv and PATH.json
+ * can be written: creates the directory if needed, refuses targets that are
+ * directories, and writes then removes a probe file. Throws an `output`
+ * error; leaves no files behind.
+ */
+export async function prepareOutput(out: string | undefined, cwd: string, options: OutputOptions): Promise<ResultPaths> {
+  const paths = await chooseOutput(out, cwd, options).catch((error: unknown) => {
+    if (error instanceof HpcrunError) throw error;
+    throw outputError(`cannot check the output path ${out ?? 'results/'}`, error);
+  });
   const dir = dirname(paths.base);
   try {
     await mkdir(dir, { recursive: true });

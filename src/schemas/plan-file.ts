@@ -25,7 +25,7 @@ export const PlanMetricsSchema = z.object({
   blockInterNodeEdges: countOrNull,
   blockMaxOffNodeEdgesPerNode: countOrNull,
   lowerBoundInterNodeEdges: z.number().nullable(),
-  lowerBoundOffNodeEdgesPerNode: z.number().nullable().describe('2d·c^((d-1)/d): an interior node with c ranks has at least this many off-node edges.'),
+  lowerBoundOffNodeEdgesPerNode: z.number().nullable().describe('Lower bound on maxOffNodeEdgesPerNode (the worst node) for any placement on this many nodes of this size.'),
   networkBytesPerStep: z.number().nullable().describe('With --halo-bytes: bytes per step crossing the network (both directions).'),
   maxNetworkBytesPerNodePerStep: z.number().nullable().describe('With --halo-bytes: bytes per step out of the worst node.'),
   mapping: z.string().describe("How compact mapping was achieved: 'boxes 4x4x4', 'rcb', 'block'."),

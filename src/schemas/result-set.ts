@@ -1,4 +1,5 @@
-// Result sets, schemaVersion 1: rows plus the metadata needed to reproduce
+// Result sets, schemaVersion 2 (figures of all the samples; version 1 is
+// upgraded on reading by src/results/upgrade.ts): rows plus the metadata needed to reproduce
 // and judge them (results/README.md). Written by `hpcrun bench` and
 // `hpcrun import`; readers check schemaVersion first and say which version
 // they found and which they need. Pure.
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import { check, declaredVersion, show, type Checked } from './issues.js';
 import type { FileFormat } from './json-schema.js';
 
-export const RESULT_SET_SCHEMA_VERSION = 1;
+export const RESULT_SET_SCHEMA_VERSION = 2;
 
 export const RESULT_UNITS = ['us', 'MB/s', 'msg/s'] as const;
 export const ROW_STOP_REASONS = ['ci-target', 'sample-cap', 'time-cap', 'imported', 'failed'] as const;
@@ -20,7 +21,7 @@ export const ResultRowSchema = z.object({
   host_a: z.string().nullable(),
   host_b: z.string().nullable(),
   bytes: z.number().min(0).describe('Message size.'),
-  samples: z.int().min(0).nullable().describe('Samples kept for the statistics; null when unknown (imported rows).'),
+  samples: z.int().min(0).nullable().describe('Samples measured (warm-up excluded), every one of them in the figures; null when unknown (imported rows).'),
   median: figure,
   p05: figure,
   p95: figure,
@@ -30,10 +31,10 @@ export const ResultRowSchema = z.object({
   unit: z.enum(RESULT_UNITS).describe('us (latency is half the round trip), MB/s (10^6 bytes/s), msg/s.'),
   mean: figure.describe('Arithmetic mean for times, harmonic mean (total bytes over total time) for rates.'),
   stop_reason: z.enum(ROW_STOP_REASONS).nullable().describe("Why sampling stopped; 'failed' rows carry no figures, and their reason in extra.error."),
-  outliers_removed: z.int().min(0).nullable(),
+  outliers_tukey: z.int().min(0).nullable().describe("Samples outside Tukey's 1.5×IQR fences: information only, they are in every figure. Null when unknown."),
   source: z.string().describe('Where the row came from: hpcrun or, for imports, e.g. "osu_latency 7.4 (file:line)".'),
   extra: z.record(z.string(), z.union([z.number(), z.string()])).optional().describe('Other per-row facts (iterations, t_min, Validation, P90 ...). JSON only.'),
-  raw_samples: z.array(z.number()).optional().describe('Every sample measured, before outlier removal; warm-up excluded. JSON only.'),
+  raw_samples: z.array(z.number()).optional().describe('Every sample measured, warm-up excluded. JSON only.'),
 });
 
 const nullableInt = z.int().min(0).nullable();

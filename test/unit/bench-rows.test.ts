@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseKernelOutput } from '../../src/core/bench/kernel-output.js';
 import { missingRows, rowsFromOutput } from '../../src/bench/runner.js';
-import { medianCI } from '../../src/core/stats/index.js';
+import { summarize, tukeyFences } from '../../src/core/stats/index.js';
+import { roundFigure } from '../../src/results/index.js';
 
 // Captured from real kernel runs (see test/fixtures/kernels).
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/kernels/${name}`, import.meta.url)), 'utf8');
@@ -19,15 +20,19 @@ describe('rows from kernel output', () => {
     for (const row of rows) expect([row.host_a, row.host_b]).toEqual(['n1', 'n2']);
   });
 
-  it('computes the CI from the kept samples and keeps every raw sample', () => {
-    const row = rows[0]!;
-    const run = output.runs[0]!;
-    expect(row.raw_samples).toEqual(run.samples);
-    expect((row.samples ?? 0) + (row.outliers_removed ?? 0)).toBe(run.samples.length);
-    expect(row.ci95_low).not.toBeNull();
-    // With no outliers removed the CI is the one of all samples.
-    if (row.outliers_removed === 0) expect(row.ci95_low).toBe(medianCI(run.samples)?.low);
-    else expect(row.samples).toBeLessThan(run.samples.length);
+  it('computes every figure from all the samples and counts Tukey outliers only as information', () => {
+    for (const [index, row] of rows.filter((r) => r.unit !== 'msg/s').entries()) {
+      const run = output.runs[index]!;
+      expect(row.raw_samples).toEqual(run.samples);
+      expect(row.samples).toBe(run.samples.length);
+      const s = summarize(run.samples);
+      expect([row.median, row.ci95_low, row.ci95_high, row.p05, row.p95, row.p99]).toEqual([s.median, s.ci95?.low, s.ci95?.high, s.p05, s.p95, s.p99].map((x) => roundFigure(x ?? Number.NaN, row.unit)));
+      expect(row.outliers_tukey).toBe(tukeyFences(run.samples).count);
+    }
+    // The fixture has Tukey outliers; they are counted and still in every figure.
+    const tailed = rows.find((row) => (row.outliers_tukey ?? 0) > 0);
+    expect(tailed).toBeDefined();
+    expect(tailed!.samples).toBe(tailed!.raw_samples?.length);
   });
 
   it('gives mbw a bandwidth row and a message-rate row', () => {

@@ -10,16 +10,35 @@ describe('bench options', () => {
     ['1MiB,8,8', [8, 1048576]],
     ['1:16', [1, 2, 4, 8, 16]],
     ['1:4MiB', Array.from({ length: 23 }, (_, i) => 2 ** i)],
-    ['3:40', [4, 8, 16, 32]],
+    ['4:32', [4, 8, 16, 32]],
+    ['1KiB:4KiB', [1024, 2048, 4096]],
+    ['8:8', [8]],
   ])('reads --sizes %j', (text, sizes) => {
     expect(parseSizes(text)).toEqual(sizes);
   });
 
-  it.each([['8,,16'], ['eight'], ['1:2:3'], ['16:1'], ['2GiB'], ['1.5'], ['5:7']])('rejects --sizes %j with exit 64', (text) => {
+  it.each([['8,,16'], ['eight'], ['1:2:3'], ['16:1'], ['2GiB'], ['1.5']])('rejects --sizes %j with exit 64', (text) => {
     const error = errorOf(() => parseSizes(text));
     expect(error.code).toBe('HPCRUN_BENCH_SIZES');
     expect(error.exitCode).toBe(64);
     expect(error.hint).toMatch(/8,1KiB,1MiB/);
+  });
+
+  it.each([
+    // a range end that is not a power of two would silently drop sizes (1:1000 stopped at 512)
+    ['1:1000', 'the range end 1000 is not a power of two', 'end it at 512 or 1024 bytes'],
+    ['1:1000KB', 'the range end 1000KB (1024000 bytes)', 'end it at 524288 or 1048576 bytes'],
+    ['1:1000000', 'the range end 1000000 is not a power of two', 'end it at 524288 or 1048576 bytes'],
+    ['3:40', 'the range start 3 is not a power of two', 'start it at 2 or 4 bytes'],
+    ['5:7', 'the range start 5 is not a power of two', 'start it at 4 or 8 bytes'],
+    ['1:1000MiB', 'the range end 1000MiB (1048576000 bytes)', 'end it at 536870912 or 1073741824 bytes'],
+  ])('refuses the range %j instead of silently stopping short', (text, message, hint) => {
+    const error = errorOf(() => parseSizes(text));
+    expect(error).toMatchObject({ code: 'HPCRUN_BENCH_SIZES', exitCode: 64 });
+    expect(error.message).toContain(`--sizes ${JSON.stringify(text)}: ${message}`);
+    expect(error.message).toContain('a range holds powers of two only');
+    if (hint) expect(error.hint).toContain(hint);
+    expect(error.hint).toContain('list the sizes you want with commas');
   });
 
   it.each([['latency', ['latency']], ['latency,bw,bibw,mbw', ['latency', 'bw', 'bibw', 'mbw']], ['bw,bw', ['bw']]])('reads --kind %j', (text, kinds) => {

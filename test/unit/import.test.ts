@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +25,9 @@ describe('hpcrun import', () => {
     const r = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, `${fixtures}osu/osu_mbw_mr-7.5.txt`, '--out', 'out/osu', '--hosts', 'n1,n2');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 58 rows from 2 table(s)');
+    expect(r.stdout).toContain('imported 58 rows from 2 tables');
     const set = await readResultSet('out/osu', dir);
-    expect(set.schemaVersion).toBe(1);
+    expect(set.schemaVersion).toBe(2);
     expect(set.metadata).toMatchObject({ command: 'import', complete: true, hosts: ['n1', 'n2'], date: '2025-03-04T10:12:31.000Z' });
     expect(set.metadata.sources?.map((s) => s.benchmark)).toEqual(['osu_latency', 'osu_mbw_mr']);
     const first = set.rows[0];
@@ -70,6 +70,45 @@ describe('hpcrun import', () => {
     expect(r.stderr).toContain(message);
     expect(readdirSync(dir)).toEqual(['junk.txt']);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
+  it('refuses to overwrite an existing --out PATH without --force, and replaces it with --force', async () => {
+    const bw = `${fixtures}osu/osu_bw-7.2.txt`;
+    expect((await hpcrun('import', bw, '--out', 'ib')).code).toBe(0);
+    const first = readFileSync(join(dir, 'ib.json'), 'utf8');
+    const again = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, '--out', 'ib');
+    expect(again.code).toBe(73);
+    expect(again.stderr).toMatch(/^hpcrun: error HPCRUN_OUTPUT_EXISTS: --out ib: .*ib\.csv and .*ib\.json already exist\n {2}fix: pass --force/);
+    expect(readFileSync(join(dir, 'ib.json'), 'utf8')).toBe(first);
+    const forced = await hpcrun('import', `${fixtures}osu/osu_latency-7.4-validation-tail.txt`, '--out', 'ib', '--force');
+    expect(forced.code).toBe(0);
+    expect((await readResultSet('ib', dir)).rows[0]?.kind).toBe('latency');
+  });
+
+  it.each([['a directory with a slash', 'out/'], ['an existing directory', 'out']])('writes inside %s as <date>-<name>, not next to it', async (_name, out) => {
+    if (!out.endsWith('/')) mkdirSync(join(dir, out));
+    const r = await hpcrun('import', `${fixtures}osu/osu_bw-7.2.txt`, '--out', out, '--name', 'ib bw');
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['out']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['20250304-101231-ib-bw.csv', '20250304-101231-ib-bw.json']);
+  });
+
+  it.each([
+    // fixture, line to corrupt (1-based), from, to, message
+    ['osu/osu_latency-7.4-validation-tail.txt', 9, '4.96', '-4.96', /lat\.txt:9: osu_latency latency \(us\) is -4\.96 at 8 bytes; a measured figure cannot be negative/],
+    ['osu/osu_latency-7.4-validation-tail.txt', 9, '7.94', '-7.94', /lat\.txt:9: osu_latency P99 is -7\.94 at 8 bytes/],
+    ['osu/osu_bw-7.2.txt', 7, '0.42', '-0.42', /lat\.txt:7: osu_bw bandwidth \(MB\/s\) is -0\.42 at 8 bytes/],
+    ['imb/imb-2021.3-p2p.txt', 43, '4.96', '-4.96', /lat\.txt:43: PingPong latency \(us\) is -4\.96 at 8 bytes/],
+  ])('refuses a negative figure in %s (line %i), naming file and line, and writes nothing', async (fixture, line, from, to, message) => {
+    const lines = readFileSync(`${fixtures}${fixture}`, 'utf8').split('\n');
+    lines[line - 1] = (lines[line - 1] as string).replace(from, to);
+    writeFileSync(join(dir, 'lat.txt'), lines.join('\n'));
+    const r = await hpcrun('import', 'lat.txt', '--out', 'x');
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/^hpcrun: error HPCRUN_PARSE_NEGATIVE: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('fix: the output is corrupt or was edited');
+    expect(readdirSync(dir)).toEqual(['lat.txt']);
   });
 
   it('has help with examples', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/core/inventory.js';
+import { parseInventory, requireHostName } from '../../src/core/inventory.js';
 import { HpcrunError } from '../../src/errors.js';
 
 describe('parseInventory', () => {
@@ -37,5 +37,47 @@ describe('parseInventory', () => {
     expect(error).toBeInstanceOf(HpcrunError);
     expect((error as HpcrunError).message).toMatch(message);
     expect((error as HpcrunError).exitCode).toBe(65);
+  });
+});
+
+describe('inventory limits and the hostfile forms hpcrun refuses (with the reason)', () => {
+  const refuse = (text: string): HpcrunError => {
+    try {
+      parseInventory(text, 'hosts');
+    } catch (error) {
+      if (error instanceof HpcrunError) return error;
+      throw error;
+    }
+    throw new Error('expected an HpcrunError');
+  };
+
+  it.each([
+    ['node01 slots=99999999999999999999\n', /hosts:1: slots=99999999999999999999 is more than the 1,048,576 hpcrun allows per host/],
+    ['node01 slots=1048577\n', /hosts:1: slots=1048577 is more than the 1,048,576/],
+    ['node01 max_slots=2000000\n', /hosts:1: max_slots=2000000 is more than/],
+    ['a slots=1048576\na slots=1\n', /hosts:2: a adds up to 1048577 slots over its lines, more than the 1,048,576/],
+    ['alice@node01 slots=2\n', /hosts:1: "alice@node01" names a user: per-host users \(user@host\) are not supported/],
+    ['fe80::1 slots=2\n', /hosts:1: "fe80::1" is an IPv6 address: not supported/],
+    ['[2001:db8::5] slots=2\n', /hosts:1: "\[2001:db8::5\]" is an IPv6 address/],
+    ['::1\n', /hosts:1: "::1" is an IPv6 address/],
+  ])('refuses %j', (text, message) => {
+    const error = refuse(text);
+    expect(error).toMatchObject({ code: 'HPCRUN_INVENTORY_SYNTAX', exitCode: 65 });
+    expect(error.message).toMatch(message);
+  });
+
+  it('says what to do instead of user@host and IPv6', () => {
+    expect(refuse('alice@node01\n').hint).toBe('write the host alone (node01) and give the user for every host with --user alice');
+    expect(refuse('fe80::1\n').hint).toMatch(/give the node a name \(in \/etc\/hosts or DNS\) or an IPv4 address/);
+  });
+
+  it('accepts the largest slot count', () => {
+    expect(parseInventory('big slots=1048576\n')[0]?.slots).toBe(1_048_576);
+  });
+
+  it('--head gets the same reasons', () => {
+    expect(() => requireHostName('alice@login01', '--head')).toThrow(/--head: "alice@login01" names a user/);
+    expect(() => requireHostName('2001:db8::1', '--head')).toThrow(/--head: "2001:db8::1" is an IPv6 address/);
+    expect(requireHostName('login01', '--head')).toBe('login01');
   });
 });

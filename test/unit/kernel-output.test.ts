@@ -151,7 +151,7 @@ describe('parseKernelOutput rejects malformed output with HPCRUN_KERNEL_OUTPUT',
     ['an unknown kind', base.replace('run bw 8', 'run allreduce 8'), /unknown kind "allreduce"/],
     ['a run line without its fields', base.replace(/^run bw 8 .*$/m, 'run bw 8 warmup=10'), /max_samples/],
     ['text after end', `${base}samples latency 8 us 0\n`, /after "end"/],
-    ['missing host lines', base.replace(/^host 1 .*\n/m, ''), /1 host lines for 2 ranks/],
+    ['missing host lines', base.replace(/^host 1 .*\n/m, ''), /1 host line for 2 ranks/],
     ['a run that never stopped', base.replace(/^stop bw 8 .*\n/m, ''), /before the previous run stopped/],
     ['a line cut in the middle', base.slice(0, base.indexOf('samples bw 8') + 40), /samples but has/],
   ])('%s', (_label, text, message) => {

@@ -31,7 +31,7 @@ describe('blockPlacement', () => {
   });
 
   it.each([
-    [9, undefined, 'HPCRUN_NOT_ENOUGH_SLOTS', /--np 9 needs 9 slots but the 3 host\(s\) offer 8/],
+    [9, undefined, 'HPCRUN_NOT_ENOUGH_SLOTS', /--np 9 needs 9 slots but the 3 hosts offer 8/],
     [6, 3, 'HPCRUN_PPN_TOO_HIGH', /--ppn 3 does not fit on n1, which has 2 slot/],
   ])('refuses np=%i ppn=%s', (np, ppn, code, message) => {
     let error: unknown;

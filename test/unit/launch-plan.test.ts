@@ -48,7 +48,7 @@ describe('launch --plan', () => {
   });
 
   it.each([
-    [['--plan', 'PLAN', '--port', '99999'], 64, /--port 99999 is not a TCP port/],
+    [['--plan', 'PLAN', '--port', '99999'], 64, /--port "99999" is not a TCP port/],
     [['--plan', 'PLAN', '--head', '*'], 65, /--head: "\*" is not a host name/],
     [['--plan', 'PLAN', '--hosts', 'HOSTS'], 64, /HPCRUN_PLAN_AND_HOSTS/],
     [['--plan', 'PLAN', '--np', '8'], 64, /--np 8 differs from the plan's 6 ranks/],

@@ -63,6 +63,52 @@ describe('hpcrun plan', () => {
     expect(costs).toEqual([...costs].sort((a, b) => a - b));
   });
 
+  it('--recommend --spot ranks by the spot price; shapes without one come after', async () => {
+    const { code, out } = await hpcrun(['plan', '--grid', '32x32x32', '--recommend', '--spot', '--json']);
+    expect(code).toBe(0);
+    const { rankedBy, recommendations } = JSON.parse(out) as { rankedBy: string; recommendations: { costPerHour: { onDemand: number; spot: number | null } }[] };
+    expect(rankedBy).toBe('spot');
+    const spot = recommendations.map((r) => r.costPerHour.spot ?? Infinity);
+    expect(spot).toEqual([...spot].sort((a, b) => a - b));
+    // The catalog's cheapest on-demand shape is not the cheapest on spot: the order differs.
+    const onDemand = recommendations.map((r) => r.costPerHour.onDemand);
+    expect(onDemand).not.toEqual([...onDemand].sort((a, b) => a - b));
+    const text = await hpcrun(['plan', '--grid', '32x32x32', '--recommend', '--spot']);
+    expect(text.out).toContain('ranked by $/h spot (--spot)');
+  });
+
+  it.each([
+    [['--machine', 'c2-standard-60'], '--machine'],
+    [['--cores-per-node', '64'], '--cores-per-node'],
+    [['--cores-per-node', '64', '--mem-per-node', '256GiB'], '--cores-per-node and --mem-per-node'],
+    [['--nodes', '4'], '--nodes'],
+    [['--hosts', 'hosts.txt'], '--hosts'],
+    [['--out', 'plan'], '--out'],
+    [['--machine', 'c2-standard-60', '--nodes', '4', '--out', 'plan'], '--machine, --nodes and --out'],
+  ])('--recommend with %j is refused (64), not silently ignored', async (flags, named) => {
+    const dir = scratch();
+    const { code, err, out } = await hpcrun(['plan', '--grid', '8x8', '--recommend', ...flags], dir);
+    expect(code).toBe(64);
+    expect(out).toBe('');
+    expect(err).toContain(`HPCRUN_RECOMMEND_CONFLICT: --recommend ranks every catalog shape and writes no plan, so it cannot take ${named}\n  fix: drop ${named}`);
+    expect(existsSync(join(dir, 'plan'))).toBe(false);
+  });
+
+  it('--recommend warns about job-file fields it does not use', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'job.json'), JSON.stringify({ grid: '8x8', machine: 'c2-standard-60', nodes: 2 }));
+    const { code, err } = await hpcrun(['plan', join(dir, 'job.json'), '--recommend']);
+    expect(code).toBe(0);
+    expect(err).toBe('hpcrun: warning: --recommend does not use the job file\'s "machine", "nodes": it ranks every catalog shape and writes no plan\n');
+  });
+
+  it('--recommend exits 67 when no shape fits, after listing every reason', async () => {
+    const { code, out, err } = await hpcrun(['plan', '--grid', '8x8', '--mem-per-rank', '5TiB', '--recommend']);
+    expect(code).toBe(67);
+    expect(out.match(/does not fit: one rank needs 5 TiB/g)).toHaveLength(7);
+    expect(err).toMatch(/^hpcrun: error HPCRUN_PLAN_INFEASIBLE: the job fits on none of the 7 shapes in the catalog/);
+  });
+
   it('--help shows examples', async () => {
     const { code, out } = await hpcrun(['plan', '--help']);
     expect(code).toBe(0);

@@ -80,13 +80,39 @@ describe('Tukey 1.5×IQR outlier rule', () => {
     expect(result.rule).toMatch(/^tukey-1\.5iqr/);
   });
 
-  it('keeps the original order of kept samples and reports the rule through analyzeSamples', () => {
-    const a = analyzeSamples([3, 1, 1000, 2, 4, 5, 6, 7]);
-    expect(a.kept).toEqual([3, 1, 2, 4, 5, 6, 7]);
-    expect(a.outliersRemoved).toBe(1);
-    expect(a.summary.n).toBe(7);
-    expect(a.outlierRule).toMatch(/Q1 - 1\.5\*IQR/);
-    expect(analyzeSamples([3, 1, 1000], 'none')).toMatchObject({ outliersRemoved: 0, outlierRule: 'none' });
+  it('as a filter keeps the original order of kept samples', () => {
+    expect(tukeyFilter([3, 1, 1000, 2, 4, 5, 6, 7]).kept).toEqual([3, 1, 2, 4, 5, 6, 7]);
+  });
+});
+
+describe('analyzeSamples: every statistic from all the samples; outliers counted, never dropped', () => {
+  it.each([
+    // samples, Tukey outliers
+    [[3, 1, 1000, 2, 4, 5, 6, 7], 1],
+    [[5, 5.1, 4.9, 5, 5.2, 5, 5.05, 40, 41, 39, 5, 5], 3],
+    [[...range(10), 100, 200], 2],
+    [[1, 2, 3, 4, 5, 6, 7, 8], 0],
+  ])('%j: summary of all %#, outliers counted', (samples, count) => {
+    const a = analyzeSamples(samples);
+    expect(a.summary).toEqual(summarize(samples));
+    expect(a.summary.n).toBe(samples.length);
+    expect(a.outliersTukey).toBe(count);
+    expect(a.outlierRule).toMatch(/count samples outside \[Q1 - 1\.5\*IQR/);
+  });
+
+  it('keeps the tail in p95 and p99 (the regression: they were computed after trimming)', () => {
+    const samples = [...Array.from({ length: 95 }, () => 5), 50, 51, 52, 53, 54];
+    const a = analyzeSamples(samples);
+    expect(a.outliersTukey).toBe(5);
+    expect(a.summary.p99).toBe(53);
+    expect(a.summary.p95).toBe(5);
+    // Trimmed, the tail would vanish from p99 altogether.
+    expect(summarize(tukeyFilter(samples).kept).p99).toBe(5);
+    expect(a.summary.max).toBe(54);
+  });
+
+  it("with 'none' counts nothing", () => {
+    expect(analyzeSamples([3, 1, 1000], 'none')).toMatchObject({ outliersTukey: null, outlierRule: 'none', fences: null });
   });
 });
 

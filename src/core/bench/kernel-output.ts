@@ -2,6 +2,7 @@
 // in mpi-templates/kernels/README.md). Pure: text in, typed value out.
 
 import { inputError, type HpcrunError } from '../../errors.js';
+import { count as plural } from '../text.js';
 
 export const KERNEL_KINDS = ['latency', 'bw', 'bibw', 'mbw'] as const;
 export type KernelKind = (typeof KERNEL_KINDS)[number];
@@ -100,7 +101,7 @@ export function parseKernelOutput(text: string): KernelOutput {
         const run = requireOpen(current, no, f);
         run.stop = parseStop(f.slice(2), no);
         if (run.stop.n !== run.samples.length) {
-          throw malformed(no, `stop says n=${run.stop.n} but ${run.samples.length} samples were read`);
+          throw malformed(no, `stop says n=${run.stop.n} but ${plural(run.samples.length, 'sample')} ${run.samples.length === 1 ? 'was' : 'were'} read`);
         }
         if (run.messageRates && run.messageRates.length !== run.samples.length) {
           throw malformed(no, `${run.messageRates.length} msg/s samples for ${run.samples.length} MB/s samples`);
@@ -121,7 +122,7 @@ export function parseKernelOutput(text: string): KernelOutput {
     return v;
   };
   const ranks = num('ranks');
-  if (hosts.length !== ranks) throw malformed(0, `${hosts.length} host lines for ${ranks} ranks`);
+  if (hosts.length !== ranks) throw malformed(0, `${plural(hosts.length, 'host line')} for ${plural(ranks, 'rank')}`);
   return {
     formatVersion: version,
     mpiLibrary: meta.mpi_library ?? '',
@@ -166,7 +167,7 @@ function addSamples(run: KernelRun, f: string[], no: number): void {
   const unit = f[2];
   const count = int(f[3], no, 'sample count');
   const values = f.slice(4);
-  if (values.length !== count) throw malformed(no, `says ${count} samples but has ${values.length}`);
+  if (values.length !== count) throw malformed(no, `says ${plural(count, 'sample')} but has ${values.length}`);
   const target = unit === run.unit ? run.samples : unit === 'msg/s' ? run.messageRates : undefined;
   if (!target) throw malformed(no, `unit ${JSON.stringify(unit)} does not fit a ${run.kind} run`);
   for (const v of values) {

@@ -29,9 +29,19 @@ export function parseKinds(text: string): KernelKind[] {
 
 const MAX_BYTES = 2 ** 30;
 
+const isPowerOfTwo = (n: number): boolean => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+
+/** The powers of two either side of n, for a fix: 1000 -> "512 or 1024". */
+function nearPowers(n: number): string {
+  const below = 2 ** Math.floor(Math.log2(n));
+  return below * 2 <= MAX_BYTES ? `${below} or ${below * 2}` : String(below);
+}
+
 /**
  * Parses `8,1KiB,1MiB` (a list) or `1:4MiB` (every power of two from the
- * first to the last, as OSU's -m min:max does). Sizes come back sorted and
+ * first to the last, as OSU's -m min:max does). Both ends of a range must be
+ * powers of two: `1:1000` would silently stop at 512 (OSU's behaviour), so it
+ * is refused with the nearest ends instead. Sizes come back sorted and
  * without repeats.
  */
 export function parseSizes(text: string): number[] {
@@ -51,9 +61,17 @@ export function parseSizes(text: string): number[] {
     const from = one(low);
     const to = one(high);
     if (from < 1 || from > to) throw bad('the range must run from at least 1 byte up to its end');
+    for (const [end, value, typed] of [['start', from, low], ['end', to, high]] as const) {
+      if (!isPowerOfTwo(value)) {
+        throw usageError(
+          'HPCRUN_BENCH_SIZES',
+          `--sizes ${JSON.stringify(text)}: the range ${end} ${typed.trim()}${typed.trim() === String(value) ? '' : ` (${value} bytes)`} is not a power of two; a range holds powers of two only`,
+          `${end} it at ${nearPowers(value)} bytes, or list the sizes you want with commas, e.g. 8,1000,4KiB`,
+        );
+      }
+    }
     sizes = [];
-    for (let size = 2 ** Math.ceil(Math.log2(from)); size <= to; size *= 2) sizes.push(size);
-    if (sizes.length === 0) throw bad('no power of two lies in the range');
+    for (let size = from; size <= to; size *= 2) sizes.push(size);
   } else {
     sizes = text.split(',').map((part) => one(part.trim()));
   }

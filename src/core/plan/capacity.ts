@@ -3,8 +3,16 @@
 import { HpcrunError } from '../../errors.js';
 import { formatBytes } from '../units.js';
 import type { CapacityReport, HostEntry, JobSpec, NodeShape } from './types.js';
+import { count } from '../text.js';
 
+const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
+
+/** A size to type in a flag that is not above `bytes`: 227.9GiB, 512MiB (rounded down, never up). */
+export function sizeAtMost(bytes: number): string {
+  if (bytes >= GiB) return `${Math.floor((10 * bytes) / GiB) / 10}GiB`;
+  return `${Math.floor(bytes / MiB)}MiB`;
+}
 
 /** Cores per node hpcrun uses by default: a 64-way job never touches the network. */
 export const DEFAULT_CORE_CAP = 64;
@@ -31,7 +39,7 @@ export function nodeCapacity(job: JobSpec, shape: NodeShape, hosts: readonly Hos
   const byCores = Math.floor(shape.physicalCores / t);
   if (byCores < 1) {
     throw infeasible(
-      `--threads-per-rank ${t} needs ${t} physical cores per rank; ${shape.name} has ${shape.physicalCores}`,
+      `--threads-per-rank ${t} needs ${count(t, 'physical core')} per rank; ${shape.name} has ${shape.physicalCores}`,
       `lower --threads-per-rank to at most ${shape.physicalCores} or choose a larger machine`,
     );
   }
@@ -43,11 +51,18 @@ export function nodeCapacity(job: JobSpec, shape: NodeShape, hosts: readonly Hos
     usable = Math.max(0, shape.memoryBytes - reserve);
     if (job.memPerRankBytes !== undefined) {
       byMemory = Math.floor(usable / job.memPerRankBytes);
+      if (byMemory < 1 && usable < MiB) {
+        // Nothing is left for ranks: suggesting "--mem-per-rank at most 0 B" would be no fix at all.
+        throw infeasible(
+          `${shape.name} has ${formatBytes(shape.memoryBytes)}, all of it kept back as the OS reserve (the larger of 2 GiB and 5%: ${formatBytes(reserve)}), so no rank fits`,
+          `give nodes with more than ${formatBytes(reserve)} of memory (--mem-per-node, or a larger --machine)`,
+        );
+      }
       if (byMemory < 1) {
         throw infeasible(
           `one rank needs ${formatBytes(job.memPerRankBytes)}; ${shape.name} has ${formatBytes(shape.memoryBytes)}, ` +
             `${formatBytes(usable)} usable after the ${formatBytes(reserve)} OS reserve`,
-          `lower --mem-per-rank to at most ${formatBytes(usable)} or choose a machine with more memory`,
+          `lower --mem-per-rank to at most ${sizeAtMost(usable)} or choose a machine with more memory`,
         );
       }
     }
@@ -80,16 +95,16 @@ export function chooseNodeCount(job: JobSpec, shape: NodeShape, cap: CapacityRep
   const fewest = Math.ceil(job.ranks / cap.ranksPerNode);
   if (job.nodes === undefined) return fewest;
   if (job.nodes > job.ranks) {
-    throw infeasible(`--nodes ${job.nodes} is more than the ${job.ranks} ranks: some nodes would be empty`, `use --nodes ${job.ranks} or fewer`);
+    throw infeasible(`--nodes ${job.nodes} is more than the ${count(job.ranks, 'rank')}: some nodes would be empty`, `use --nodes ${job.ranks} or fewer`);
   }
   if (job.nodes < fewest) {
     const perNode = Math.ceil(job.ranks / job.nodes);
-    const parts = [`${perNode} ranks per node`];
+    const parts = [`${count(perNode, 'rank')} per node`];
     if (job.memPerRankBytes !== undefined && cap.limitedBy === 'memory') {
       parts.push(`needs ${formatBytes(perNode * job.memPerRankBytes)} per node; ${shape.name} has ${formatBytes(cap.usableMemoryBytes ?? 0)} usable`);
     }
     throw infeasible(
-      `${job.ranks} ranks on --nodes ${job.nodes} means ${parts.join(': ')}, but a node takes at most ${cap.ranksPerNode} (limited by ${cap.limitedBy})`,
+      `${count(job.ranks, 'rank')} on --nodes ${job.nodes} means ${parts.join(': ')}, but a node takes at most ${cap.ranksPerNode} (limited by ${cap.limitedBy})`,
       `raise --nodes to at least ${fewest}` + (cap.limitedBy === 'memory' ? ' or lower --mem-per-rank' : ''),
     );
   }

@@ -3,10 +3,11 @@
 import { boxMapping, boxTilings } from './boxes.js';
 import { chooseNodeCount, infeasible, nodeCapacity } from './capacity.js';
 import { gcePlacement } from './gce.js';
-import { countEdges, lowerBoundInterNodeEdges, lowerBoundPerNode } from './grid.js';
+import { countEdges, lowerBoundInterNodeEdges, lowerBoundWorstNode } from './grid.js';
 import { blockMapping, cyclicMapping, nodeLoads, rankSlots, spreadMapping } from './mapping.js';
 import { rcbMapping } from './rcb.js';
 import type { HostEntry, JobSpec, NodeShape, Plan, PlanMetrics } from './types.js';
+import { count } from '../text.js';
 
 export const ETHERNET_CORE_WARNING = 1000;
 
@@ -65,7 +66,7 @@ function mapRanks(job: JobSpec, nodes: number, capacity: number): { map: Int32Ar
   }
 }
 
-function metricsFor(job: JobSpec, map: Int32Array, nodes: number, capacity: number, mapping: string, perNode: number): PlanMetrics {
+function metricsFor(job: JobSpec, map: Int32Array, nodes: number, capacity: number, mapping: string): PlanMetrics {
   const empty: PlanMetrics = {
     interNodeEdges: null,
     maxOffNodeEdgesPerNode: null,
@@ -87,8 +88,9 @@ function metricsFor(job: JobSpec, map: Int32Array, nodes: number, capacity: numb
     maxOffNodeEdgesPerNode: own.maxOffNodeEdgesPerNode,
     blockInterNodeEdges: block.interNodeEdges,
     blockMaxOffNodeEdgesPerNode: block.maxOffNodeEdgesPerNode,
-    lowerBoundInterNodeEdges: lowerBoundInterNodeEdges(job.grid, job.periodic, perNode),
-    lowerBoundOffNodeEdgesPerNode: lowerBoundPerNode(job.grid, perNode),
+    // Bounds for any placement on these nodes (at most `capacity` ranks each), so they sit below block order too.
+    lowerBoundInterNodeEdges: lowerBoundInterNodeEdges(job.grid, job.periodic, capacity),
+    lowerBoundOffNodeEdgesPerNode: lowerBoundWorstNode(job.grid, job.periodic, capacity, nodes),
     // Each cut edge carries one halo message each way.
     networkBytesPerStep: halo === undefined ? null : 2 * halo * own.interNodeEdges,
     maxNetworkBytesPerNodePerStep: halo === undefined ? null : halo * own.maxOffNodeEdgesPerNode,
@@ -100,8 +102,8 @@ export function planJob(job: JobSpec, shape: NodeShape, hosts?: readonly HostEnt
   const nodeCount = chooseNodeCount(job, shape, capacity);
   if (hosts !== undefined && hosts.length < nodeCount) {
     throw infeasible(
-      `the plan needs ${nodeCount} nodes but --hosts lists ${hosts.length}`,
-      `add hosts, raise slots, or lower the ranks (each node takes at most ${capacity.ranksPerNode} ranks)`,
+      `the plan needs ${count(nodeCount, 'node')} but --hosts lists ${hosts.length}`,
+      `add hosts, raise slots, or lower the ranks (each node takes at most ${count(capacity.ranksPerNode, 'rank')})`,
     );
   }
   const { map, name } = mapRanks(job, nodeCount, capacity.ranksPerNode);
@@ -145,7 +147,7 @@ export function planJob(job: JobSpec, shape: NodeShape, hosts?: readonly HostEnt
     nodes: names.map((host, i) => ({ host, ranks: loads[i] as number })),
     rankToNode: map,
     rankSlot: rankSlots(map, nodeCount),
-    metrics: metricsFor(job, map, nodeCount, capacity.ranksPerNode, name, ranksPerNode),
+    metrics: metricsFor(job, map, nodeCount, capacity.ranksPerNode, name),
     gce,
     costPerHour: price
       ? {

@@ -1,6 +1,8 @@
 // --recommend: plan the job on every catalog shape and rank the results.
-// Ranked by on-demand cost per hour, then by the network-time estimate.
-// Shapes the job does not fit on are listed last with the reason.
+// Ranked by cost per hour (the spot price with --spot, else on-demand; a
+// shape without that price comes after those with one), then by the
+// network-time estimate. Shapes the job does not fit on are listed last with
+// the reason.
 
 import { isHpcrunError } from '../../errors.js';
 import { publishedBandwidthModel, type NetworkModel } from './network-model.js';
@@ -22,6 +24,9 @@ export interface Recommendation {
   networkModel: string;
   flags: string[];
 }
+
+/** The price --recommend ranks by. */
+export const rankedBy = (job: Pick<JobSpec, 'spot'>): 'spot' | 'on-demand' => (job.spot ? 'spot' : 'on-demand');
 
 export function recommend(job: JobSpec, shapes: readonly NodeShape[], model: NetworkModel = publishedBandwidthModel): Recommendation[] {
   const rows = shapes.map((shape): Recommendation => {
@@ -75,7 +80,7 @@ export function recommend(job: JobSpec, shapes: readonly NodeShape[], model: Net
       };
     }
   });
-  const key = (r: Recommendation): number => r.costPerHour.onDemand ?? Infinity;
+  const key = (r: Recommendation): number => (job.spot ? r.costPerHour.spot : r.costPerHour.onDemand) ?? Infinity;
   return rows.sort(
     (a, b) => Number(b.fits) - Number(a.fits) || key(a) - key(b) || (a.networkSecondsPerStep ?? Infinity) - (b.networkSecondsPerStep ?? Infinity),
   );

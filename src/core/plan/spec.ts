@@ -9,6 +9,7 @@ import { JOB_FIELDS, JobSchema, isJobField, jobFieldMessage, parseWith, type Job
 import type { JobSpec } from './types.js';
 
 export { JOB_FIELDS, parseGrid, type JobField } from '../../schemas/index.js';
+import { count } from '../text.js';
 
 export type Source = 'flags' | 'file';
 
@@ -80,7 +81,7 @@ function crossField(f: JobFields, source: Source, requireShape: boolean): SpecRe
     errors.push(`${gridRanks !== undefined ? label('grid') : label('ranks')} asks for ${total} ranks; hpcrun plans at most ${MAX_RANKS.toLocaleString('en-US')}`);
   }
   if (gridRanks !== undefined && f.ranks !== undefined && gridRanks !== f.ranks) {
-    errors.push(`${label('ranks')} ${f.ranks} does not match ${label('grid')} ${f.grid?.join('x')} (${gridRanks} ranks)`);
+    errors.push(`${label('ranks')} ${f.ranks} does not match ${label('grid')} ${f.grid?.join('x')} (${count(gridRanks, 'rank')})`);
   }
   if (f.periodic === true && f.grid === undefined) warnings.push(`${label('periodic')} has no effect without ${label('grid')}`);
   if (f.machine !== undefined && f.coresPerNode !== undefined) errors.push(`give either ${label('machine')} or ${label('coresPerNode')}, not both`);

@@ -3,30 +3,36 @@
 import type { Recommendation } from '../plan/recommend.js';
 import type { Plan } from '../plan/types.js';
 import { formatBytes } from '../units.js';
+import { count } from '../text.js';
 
 const num = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : n.toLocaleString('en-US'));
 const money = (n: number | null | undefined): string => (n === null || n === undefined ? '-' : `$${n.toFixed(2)}`);
-const pct = (part: number, whole: number): string => (whole > 0 ? ` (${((100 * part) / whole).toFixed(1)}% of block)` : '');
+const pct = (part: number | null, whole: number | null): string => (part !== null && whole !== null && whole > 0 ? ` (${((100 * part) / whole).toFixed(1)}% of block)` : '');
 
 export function renderSummary(plan: Plan): string {
   const j = plan.job;
   const m = plan.metrics;
   const c = plan.capacity;
   const lines: string[] = [];
-  const what = j.grid ? `grid ${j.grid.join('x')}${j.periodic ? ' (periodic)' : ''}, ${num(j.ranks)} ranks` : `${num(j.ranks)} ranks`;
+  const what = `${j.grid ? `grid ${j.grid.join('x')}${j.periodic ? ' (periodic)' : ''}, ` : ''}${count(j.ranks, 'rank')}`;
   lines.push(`plan: ${what} on ${num(plan.nodeCount)} x ${plan.shape.name}, policy ${j.policy} (${m.mapping}), ${j.mpi}`);
   lines.push(
-    `  per node: ${plan.ranksPerNode} ranks x ${plan.threadsPerRank} threads; capacity ${c.ranksPerNode} (cores ${c.byCores}, ` +
+    `  per node: ${count(plan.ranksPerNode, 'rank')} x ${count(plan.threadsPerRank, 'thread')}; capacity ${c.ranksPerNode} (cores ${c.byCores}, ` +
       `memory ${c.byMemory ?? '-'}, cap ${c.byCap}${c.byHosts === undefined ? '' : `, hosts ${c.byHosts}`}; limited by ${c.limitedBy})`,
   );
   if (c.usableMemoryBytes !== undefined && c.osReserveBytes !== undefined) {
     lines.push(`  memory: ${formatBytes(c.usableMemoryBytes)} usable per node after a ${formatBytes(c.osReserveBytes)} OS reserve`);
   }
   if (m.interNodeEdges !== null) {
-    lines.push('  inter-node edges     total          worst node');
-    lines.push(`    this plan          ${num(m.interNodeEdges).padEnd(14)} ${num(m.maxOffNodeEdgesPerNode)}${pct(m.interNodeEdges, m.blockInterNodeEdges ?? 0)}`);
-    lines.push(`    block order        ${num(m.blockInterNodeEdges).padEnd(14)} ${num(m.blockMaxOffNodeEdgesPerNode)}`);
-    lines.push(`    lower bound        ${num(m.lowerBoundInterNodeEdges).padEnd(14)} ${num(m.lowerBoundOffNodeEdgesPerNode)} (interior node)`);
+    // Each figure with its own share of block order, in its own column.
+    const table = [
+      ['inter-node edges', 'total', 'worst node'],
+      ['  this plan', `${num(m.interNodeEdges)}${pct(m.interNodeEdges, m.blockInterNodeEdges)}`, `${num(m.maxOffNodeEdgesPerNode)}${pct(m.maxOffNodeEdgesPerNode, m.blockMaxOffNodeEdgesPerNode)}`],
+      ['  block order', num(m.blockInterNodeEdges), num(m.blockMaxOffNodeEdgesPerNode)],
+      ['  lower bound', `≥ ${num(m.lowerBoundInterNodeEdges)}`, `≥ ${num(m.lowerBoundOffNodeEdgesPerNode)}`],
+    ];
+    const width = (i: number): number => Math.max(...table.map((row) => (row[i] ?? '').length));
+    for (const row of table) lines.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(width(i) + 3))).join('')}`);
   }
   if (m.networkBytesPerStep !== null) {
     lines.push(`  halo traffic per step: ${formatBytes(m.networkBytesPerStep)} across the network, ${formatBytes(m.maxNetworkBytesPerNodePerStep ?? 0)} out of the worst node`);
@@ -51,7 +57,7 @@ export function renderSummary(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderRecommendations(rows: readonly Recommendation[]): string {
+export function renderRecommendations(rows: readonly Recommendation[], rankedBy: 'spot' | 'on-demand' = 'on-demand'): string {
   const header = ['machine', 'nodes', 'ranks/node', '$/h on-demand', '$/h spot', 'inter-node edges', 'net bytes/node/step', 'net s/step', 'flags'];
   const body = rows.map((r) => [
     r.machine,
@@ -66,6 +72,8 @@ export function renderRecommendations(rows: readonly Recommendation[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : (row[i] ?? '').length))));
   const fmt = (row: string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  const notes = '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
+  const notes =
+    `\nranked by $/h ${rankedBy}${rankedBy === 'spot' ? ' (--spot)' : ''}, then net s/step; shapes that do not fit come last.` +
+    '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
   return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes}`;
 }

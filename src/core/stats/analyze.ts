@@ -1,30 +1,26 @@
 // One call for the bench runner: raw samples in, everything a result row
-// needs out (outlier rule applied, summary on the kept samples).
+// needs out. Every statistic is of all the samples (Hoefler & Belli: never
+// drop a tail silently); outliers by the stated rule are counted, not removed.
 
-import { tukeyFilter } from './outliers.js';
+import { tukeyFences } from './outliers.js';
 import { summarize, type Summary } from './summary.js';
 
 export type OutlierMode = 'tukey' | 'none';
 
 export interface SampleAnalysis {
-  /** Summary of the kept samples. */
+  /** Summary of every sample. */
   summary: Summary;
-  outliersRemoved: number;
+  /** Samples outside Tukey's fences: information only, they are in the summary. Null with 'none'. */
+  outliersTukey: number | null;
   /** The stated rule, or 'none'. */
   outlierRule: string;
-  kept: number[];
+  fences: { low: number; high: number } | null;
 }
 
 export function analyzeSamples(raw: readonly number[], outliers: OutlierMode = 'tukey'): SampleAnalysis {
   if (raw.length === 0) throw new RangeError('no samples to analyse');
-  if (outliers === 'none') {
-    return { summary: summarize(raw), outliersRemoved: 0, outlierRule: 'none', kept: [...raw] };
-  }
-  const filtered = tukeyFilter(raw);
-  return {
-    summary: summarize(filtered.kept),
-    outliersRemoved: filtered.removed,
-    outlierRule: filtered.rule,
-    kept: filtered.kept,
-  };
+  const summary = summarize(raw);
+  if (outliers === 'none') return { summary, outliersTukey: null, outlierRule: 'none', fences: null };
+  const fences = tukeyFences(raw);
+  return { summary, outliersTukey: fences.count, outlierRule: fences.rule, fences: { low: fences.lowFence, high: fences.highFence } };
 }

@@ -14,7 +14,7 @@ export {
   type MedianCI,
   type Summary,
 } from './summary.js';
-export { TUKEY_RULE, tukeyFilter, type OutlierResult } from './outliers.js';
+export { TUKEY_RULE, tukeyFences, tukeyFilter, type OutlierResult, type TukeyFences } from './outliers.js';
 export { arithmeticMean, geometricMean, harmonicMean } from './means.js';
 export { mannWhitneyU, type MannWhitneyResult } from './mannwhitney.js';
 export {

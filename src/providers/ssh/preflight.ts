@@ -68,7 +68,8 @@ async function recordNewHostKeys(connections: readonly Connection[], settings: S
   const lines = connections.flatMap((connection) => (connection.newKnownHostsLine ? [connection.newKnownHostsLine] : []));
   if (lines.length === 0) return;
   try {
-    await mkdir(dirname(settings.knownHostsFile), { recursive: true, mode: 0o700 });
+    // The default ~/.ssh is made if missing, as OpenSSH does; a named file's folder was checked to exist.
+    if (!settings.knownHostsNamed) await mkdir(dirname(settings.knownHostsFile), { recursive: true, mode: 0o700 });
     await appendFile(settings.knownHostsFile, lines.map((line) => `${line}\n`).join(''), { mode: 0o600 });
   } catch (error) {
     throw new HpcrunError('output', 'HPCRUN_KNOWN_HOSTS_UNWRITABLE', `cannot record the new host keys in ${settings.knownHostsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
