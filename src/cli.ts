@@ -6,13 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { type Deps } from './deps.js';
 import { EXIT_CODES, HpcrunError, formatError, isHpcrunError, usageError } from './errors.js';
 import { VERSION } from './version.js';
-import { register as registerTestbed } from './commands/testbed.js';
-import { register as registerLaunch } from './commands/launch.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerPlan } from './commands/plan.js';
-import { register as registerImport } from './commands/import.js';
-import { register as registerBench } from './commands/bench.js';
-import { register as registerSubmit } from './commands/submit.js';
+import { register as registerTestbed } from './cli/testbed.js';
+import { register as registerLaunch } from './cli/launch.js';
+import { register as registerDemo } from './cli/demo.js';
+import { register as registerPlan } from './cli/plan.js';
+import { register as registerImport } from './cli/import.js';
+import { register as registerBench } from './cli/bench.js';
+import { register as registerSubmit } from './cli/submit.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {

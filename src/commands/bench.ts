@@ -1,9 +1,7 @@
 // hpcrun bench: inter-node latency and bandwidth between inventory hosts,
 // with adaptive stopping, written as a versioned result set after every pair.
 
-import { Command } from 'commander';
 import { basename } from 'node:path';
-import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError } from '../errors.js';
 import { slowLinks, renderMatrix, type PairLatency } from '../core/bench/matrix.js';
@@ -194,47 +192,3 @@ async function conclude(writer: IncrementalWriter, results: PairRun[], hosts: st
   return 0;
 }
 
-export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  program
-    .command('bench')
-    .description('measure inter-node latency and bandwidth with OSU-style kernels and honest statistics')
-    .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
-    .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
-    .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
-    .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a range 1:4MiB of powers of two (both ends powers of two)', '8,1KiB,64KiB,1MiB')
-    .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')
-    .option('--ppn <k>', 'ranks per node; mbw runs k pairs across the link', '1')
-    .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')
-    .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
-    .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
-    .option('--force', 'replace an existing PATH.csv and PATH.json')
-    .option('--head <host>', 'run mpirun on this host over SSH (for a laptop outside the cluster network)')
-    .option('--skip-unreachable', 'leave out hosts that cannot be reached (listed on stderr and in the result set) and measure the rest')
-    .option('--port <n>', 'SSH port (default 22)')
-    .option('--json', 'print a JSON summary instead of the table')
-    .option('--identity <file>', 'SSH private key for preflight and mpirun')
-    .option('--user <name>', 'SSH user')
-    .option('--known-hosts <file>', 'known_hosts file')
-    .option('--accept-new-host-keys', 'trust and record host keys not yet in known_hosts')
-    .addHelpText(
-      'after',
-      `
-Latency is half the round trip in µs; bandwidth is in MB/s (10^6 bytes/s).
-Each kind and size stops when the median's nonparametric 95% CI is within
---target-ci, or at the sample cap; warm-up is excluded. Every figure is of all
-the samples: Tukey's 1.5×IQR outliers are counted, never dropped. Results are
-rewritten after every pair, so Ctrl-C keeps all completed rows (the set is
-marked incomplete).
-
-Examples:
-  hpcrun bench --hosts hosts.txt
-  hpcrun bench --hosts hosts.txt --kind latency --sizes 8 --pairs all --skip-unreachable
-  hpcrun bench --head login01 --hosts hosts.txt --kind latency,bw
-  hpcrun bench --hosts hosts.txt --kind bw,bibw --sizes 1:4MiB --out results/ib-bw
-  hpcrun bench --hosts hosts.txt --kind mbw --ppn 4 --sizes 8,64KiB --json
-  salloc -N 2 hpcrun bench --kind latency,bw                       (inside Slurm: srun)`,
-    )
-    .action(async (options: BenchOptions) => {
-      status.code = await run(options, deps);
-    });
-}

@@ -3,10 +3,8 @@
 // across it from the head node, and tears the cluster down. Where network
 // namespaces cannot be made, it runs the same program on localhost.
 
-import type { Command } from 'commander';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
-import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, isHpcrunError } from '../errors.js';
 import { ensureKernel } from '../kernels/index.js';
@@ -79,13 +77,3 @@ export async function run(options: { local?: boolean }, deps: Deps): Promise<num
   return onLocalhost(program, deps);
 }
 
-export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  program
-    .command('demo')
-    .description('bring up a 3-node virtual cluster, run an MPI program across it, tear it down')
-    .option('--local', 'skip the virtual cluster and run on localhost')
-    .addHelpText('after', '\nExamples:\n  hpcrun demo\n  hpcrun demo --local')
-    .action(async (options: { local?: boolean }) => {
-      status.code = await run(options, deps);
-    });
-}

@@ -5,8 +5,6 @@ import { mkdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises'
 import { readInput } from '../io/read-input.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
-import type { ExitStatus } from '../cli.js';
 import type { Deps } from '../deps.js';
 import { HpcrunError, inputError, usageError } from '../errors.js';
 import { catalogError, customShape, findShape, toNodeShape, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
@@ -23,26 +21,6 @@ export interface PlanOptions {
   recommend?: boolean;
 }
 
-const EXAMPLES = `
-Examples:
-  $ hpcrun plan --grid 64x64x64 --cores-per-node 64 --json
-      4,096 nodes; compact 4x4x4 sub-cubes give 184,320 inter-node edges (block order: 516,096)
-  $ hpcrun plan --grid 100x100x100 --machine c2-standard-60 --mem-per-rank 2GiB --out plan/
-      writes plan/hostfile, rankfile, machinefile, slurm-hostfile, launch.sh and plan.json
-  $ hpcrun plan --ranks 256 --machine n2-standard-64 --hosts hosts.txt --mpi slurm --out plan/
-  $ hpcrun plan --grid 512x512 --periodic --halo-bytes 64KiB --recommend
-  $ hpcrun plan job.json --json          (a job file holds the same fields: {"grid": "64x64x64", "machine": "c2-standard-60"})
-
-Policies: compact (grid neighbours share a node: node-sized sub-boxes where they
-tile, else recursive coordinate bisection; without a grid, block), block (rank
-order, each node filled: mpirun --map-by slot), cyclic (round-robin: --map-by
-node), spread (rank order in equal blocks over all nodes).
-Capacity per node is min(physical cores / threads, usable memory / --mem-per-rank,
---max-ranks-per-node (default 64 cores' worth)). Physical cores exclude SMT; usable
-memory keeps back max(2 GiB, 5%) for the OS. Infeasible requests exit with 67 and
-write nothing. Catalog: placement/gce-catalog.json (us-central1; figures carry source
-and date); --catalog FILE uses your own shapes in the same schema
-(placement/catalog.schema.json).`;
 
 const readText = (path: string, what: string): Promise<string> => readInput(path, `${what} ${path}`, 'HPCRUN_FILE_NOT_FOUND');
 
@@ -180,36 +158,3 @@ export async function run(options: PlanOptions, deps: Deps): Promise<Plan | unde
   return plan;
 }
 
-export function register(program: Command, deps: Deps, status: ExitStatus): void {
-  void status;
-  program
-    .command('plan')
-    .description('plan the placement of MPI ranks onto nodes and write hostfiles for every MPI')
-    .argument('[job-file]', 'a JSON job file with the same fields as the flags (ranks, grid, machine, memPerRank, ...)')
-    .option('--ranks <n>', 'number of ranks (without a grid: no halo pattern, compact = block)')
-    .option('--grid <AxB[xC]>', 'Cartesian process grid, row-major (last dimension fastest)')
-    .option('--periodic', 'the grid wraps around in every dimension')
-    .option('--threads-per-rank <t>', 'threads (physical cores) per rank (default 1)')
-    .option('--mem-per-rank <size>', 'memory per rank, e.g. 512MiB, 2GiB')
-    .option('--machine <type>', 'node shape from the catalog, e.g. c2-standard-60')
-    .option('--cores-per-node <c>', 'custom node shape: physical cores per node')
-    .option('--mem-per-node <size>', 'custom node shape: memory per node')
-    .option('--max-ranks-per-node <n>', 'cap ranks per node (default: 64 cores per node)')
-    .option('--nodes <n>', 'use exactly this many nodes')
-    .option('--hosts <file>', 'real host names, Open MPI hostfile syntax (`host slots=N`)')
-    .option('--policy <p>', 'compact | block | cyclic | spread (default compact)')
-    .option('--mpi <flavour>', 'openmpi | mpich | intelmpi | slurm (default openmpi)')
-    .option('--halo-bytes <size>', 'bytes per halo message, for network traffic figures')
-    .option('--spot', 'plan for Spot VMs (prices and a warning)')
-    .option('--gce-placement <mode>', 'auto | compact | none: GCE compact placement policies (default auto)')
-    .option('--max-distance <d>', 'GCE compact placement maxDistance 1..3 (beta API); default: tightest that fits')
-    .option('--catalog <file>', 'node shapes file (default placement/gce-catalog.json)')
-    .option('--out <dir>', 'write the plan directory here')
-    .option('--json', 'print the plan (or recommendations) as JSON')
-    .option('--recommend', 'rank every catalog shape for this job by price (spot with --spot), then network time; exits 67 if none fits')
-    .addHelpText('after', EXAMPLES)
-    .action(async (jobFile: string | undefined, opts: Record<string, unknown>) => {
-      const { json, recommend: rec, ...flags } = opts;
-      await run({ jobFile, flags, json: json === true, recommend: rec === true }, deps);
-    });
-}

@@ -251,7 +251,7 @@ describe('testbed', () => {
   it('status exits non-zero and names the node whose sshd is dead, shows the cap, and up repairs it', async () => {
     const healthy = await hpcrun(['testbed', 'status']);
     expect(healthy.exitCode).toBe(0);
-    expect(healthy.stdout).toMatch(/^testbed: 3 node\(s\) on 10\.213\.0\.0\/24, no bandwidth cap$/m);
+    expect(healthy.stdout).toMatch(/^testbed: 3 nodes on 10\.213\.0\.0\/24, no bandwidth cap$/m);
     process.kill(await sshdPidOf('hpcrun-n3'), 'SIGKILL');
     const sick = await hpcrun(['testbed', 'status']);
     expect(sick.exitCode).toBe(68);

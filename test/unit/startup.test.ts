@@ -1,0 +1,36 @@
+// Start-up cost: a command loads only what it uses. `hpcrun --version`,
+// `--help` and `plan` must not load ssh2, execa or the Compute Engine client.
+// Runs the built CLI (npm test builds first) under a resolve hook that
+// reports every package module loaded.
+
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'dist', 'bin.js');
+const TRACE = join(ROOT, 'test', 'fixtures', 'startup', 'trace.mjs');
+
+async function packagesLoaded(args: readonly string[]): Promise<string[]> {
+  const result = await execa(process.execPath, ['--import', TRACE, BIN, ...args], { reject: false, cwd: ROOT });
+  expect(result.exitCode, result.stderr).toBe(0);
+  const names = [...result.stderr.matchAll(/^hpcrun-trace: ((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1] as string);
+  return [...new Set(names)].sort();
+}
+
+describe('start-up loads only what the command uses', () => {
+  it.each([
+    [['--version'], ['commander']],
+    [['--help'], ['commander']],
+    [['launch', '--help'], ['commander']],
+  ])('hpcrun %j loads %j', async (args, expected) => {
+    expect(await packagesLoaded(args)).toEqual(expected);
+  });
+
+  it('plan loads neither ssh2, execa nor the Compute Engine client', async () => {
+    const loaded = await packagesLoaded(['plan', '--grid', '4x4', '--cores-per-node', '4', '--json']);
+    expect(loaded).toContain('zod');
+    for (const heavy of ['ssh2', 'execa', '@google-cloud', 'google-gax', 'google-auth-library']) expect(loaded).not.toContain(heavy);
+  });
+});
