@@ -190,6 +190,38 @@ describe('a node that dies during the run', () => {
   });
 });
 
+describe('mpirun reuses the preflight connections', () => {
+  /** `pid args` of every process in a node's network namespace. */
+  const processesOn = async (node: string): Promise<{ pid: number; args: string }[]> => {
+    const pids = (await execa('ip', ['netns', 'pids', node])).stdout.split('\n').filter(Boolean);
+    if (pids.length === 0) return [];
+    const lines = (await execa('ps', ['-o', 'pid=,args=', '-p', pids.join(',')], { reject: false })).stdout.split('\n').filter(Boolean);
+    return lines.map((line) => /^\s*(\d+)\s+(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null).map((m) => ({ pid: Number(m[1]), args: m[2] as string }));
+  };
+  const commandsOn = async (node: string): Promise<string[]> => (await processesOn(node)).map((process) => process.args);
+
+  it('starts the daemons through hpcrun\'s agent, not ssh, and nothing outlives a killed hpcrun', async () => {
+    const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '87']);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(await commandsOn('hpcrun-n3')).some((args) => args.startsWith('sleep 87'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    const head = await commandsOn('hpcrun-n1');
+    expect(head.filter((args) => args.includes('exec/rsh-agent.js hpcrun-n'))).toHaveLength(2);
+    expect(head.filter((args) => /^(\/usr\/bin\/)?ssh /.test(args))).toEqual([]);
+    const launcher = (await processesOn('hpcrun-n1')).find((entry) => entry.args.includes('dist/bin.js launch'));
+    expect(launcher).toBeDefined();
+    process.kill(launcher!.pid, 'SIGKILL');
+    await finished(child);
+    const gone = Date.now() + 15_000;
+    let left: string[] = [];
+    do {
+      left = (await Promise.all(NODES.map(commandsOn))).flat().filter((args) => /sleep 87|orted|mpirun|rsh-agent/.test(args));
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } while (Date.now() < gone);
+    expect(left).toEqual([]);
+  });
+});
+
 describe('launch --plan', () => {
   it('runs every rank on the host the plan gave it', async () => {
     const planDir = join(scratch, 'plan');

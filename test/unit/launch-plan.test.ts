@@ -6,8 +6,8 @@ import { runCli } from '../helpers/cli.js';
 
 let dir: string;
 
-async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
-  const run = await runCli(argv, { cwd: dir, env: { HOME: dir, PATH: process.env.PATH } });
+async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ status: number; out: string; err: string }> {
+  const run = await runCli(argv, { cwd: dir, env: { HOME: dir, PATH: process.env.PATH, ...env } });
   return { status: run.code, out: run.out, err: run.err };
 }
 
@@ -25,7 +25,11 @@ describe('launch --plan', () => {
   it('hands mpirun the plan hostfile and its rankfile, rank by rank (dry run)', async () => {
     const result = await cli(['launch', '--plan', join(dir, 'plan'), '--dry-run', '--', './stencil']);
     expect(result.status, result.err).toBe(0);
-    expect(result.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_args '-o StrictHostKeyChecking=yes -o BatchMode=yes' \.\/stencil$/m);
+    // mpirun starts its daemons through hpcrun's agent, on the preflight's verified connections.
+    expect(result.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_agent '\S+ \S+\/exec\/rsh-agent\.js' --mca plm_rsh_no_tree_spawn 1 --mca routed direct --mca orte_leave_session_attached 1 \.\/stencil$/m);
+    // HPCRUN_RSH_AGENT=ssh keeps OpenSSH, with strict host-key checking.
+    const ssh = await cli(['launch', '--plan', join(dir, 'plan'), '--dry-run', '--', './stencil'], { HPCRUN_RSH_AGENT: 'ssh' });
+    expect(ssh.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_args '-o StrictHostKeyChecking=yes -o BatchMode=yes' \.\/stencil$/m);
     expect(result.out).toContain('alpha slots=2\nbeta slots=2\ngamma slots=2\n');
     expect(result.out).toContain('rank 0=alpha slot=0\nrank 1=alpha slot=1\nrank 2=beta slot=0');
   });

@@ -18,6 +18,13 @@ export function sshMcaArgs(sshArgs: readonly string[]): string[] {
   return ['--mca', 'plm_rsh_args', sshArgs.join(' ')];
 }
 
+/** Open MPI splits plm_rsh_agent on spaces too. */
+function agentWords(words: readonly string[]): string {
+  const spaced = words.find((word) => /\s/.test(word));
+  if (spaced) throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its remote-shell agent on spaces, so ${JSON.stringify(spaced)} cannot be passed`, { hint: 'install hpcrun (and Node.js) under a path without spaces' });
+  return words.join(' ');
+}
+
 export const openmpi: MpiLauncher = {
   name: 'openmpi',
   command: 'mpirun',
@@ -38,7 +45,8 @@ export const openmpi: MpiLauncher = {
     }
     if (t > 1) argv.push('-x', 'OMP_NUM_THREADS');
     if (context.workDir) argv.push('--wdir', context.workDir);
-    argv.push(...sshMcaArgs(context.sshArgs ?? []));
+    if (context.rshAgent) argv.push('--mca', 'plm_rsh_agent', agentWords(context.rshAgent), '--mca', 'plm_rsh_no_tree_spawn', '1', '--mca', 'routed', 'direct', '--mca', 'orte_leave_session_attached', '1');
+    else argv.push(...sshMcaArgs(context.sshArgs ?? []));
     return { argv, env: threadEnv(t), files };
   },
 };

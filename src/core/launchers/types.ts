@@ -40,6 +40,14 @@ export interface LaunchContext {
   placement: 'exact' | 'block';
   /** Arguments for the ssh the launcher starts its daemons with (Open MPI only: plm_rsh_args). */
   sshArgs?: readonly string[];
+  /**
+   * Open MPI only: the command that starts its daemons instead of ssh
+   * (plm_rsh_agent), as words; hpcrun's agent reuses the preflight's
+   * verified connections. mpirun then starts every daemon itself (no tree
+   * spawn, direct routing), and each daemon stays attached to its session,
+   * so that the daemons go when hpcrun goes.
+   */
+  rshAgent?: readonly string[];
   /** srun only: the PMI plugin (`--mpi=pmix` for Open MPI). */
   pmi?: string;
   /** The folder ranks start in (a staged job folder); default: the launcher's own. */

@@ -10,7 +10,8 @@ import { type Connection, type SshSettings, connect, resolveSshSettings } from '
 import { readInput } from '../../io/read-input.js';
 import { checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
-import type { Provider, ProviderNode, Staged } from '../types.js';
+import type { Job, Provider, ProviderNode, Staged } from '../types.js';
+import { RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
 import { stageFiles } from './stage.js';
@@ -56,6 +57,12 @@ export function mpirunSshArgs(options: SshOptions, env: Deps['env'], onHead: boo
 
 export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   const connections = new Map<string, Connection>();
+  /** A job whose mpirun uses hpcrun's agent gets the socket that serves it, for as long as it runs. */
+  const rshFor = async (job: Job): Promise<{ job: Job; close: () => Promise<void> }> => {
+    if (!job.argv.includes('plm_rsh_agent')) return { job, close: async () => undefined };
+    const server = await startRshServer(connections);
+    return { job: { ...job, env: { ...job.env, HPCRUN_RSH_SOCKET: server.socketPath } }, close: () => server.close() };
+  };
   let head: Connection | undefined;
   let settings: SshSettings | undefined;
   let checkedHosts: string[] = [];
@@ -100,7 +107,10 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       if (choice === 'srun') {
         throw usageError('HPCRUN_SRUN_NEEDS_SLURM', '--launcher srun needs a Slurm allocation, but the nodes come from --hosts', 'run inside salloc or sbatch without --hosts, or drop --launcher srun');
       }
-      return { launcher: launcherFor(mpi?.flavour ?? 'openmpi'), context: { sshArgs: mpirunSshArgs(options.ssh, deps.env, Boolean(options.head)) } };
+      const flavour = mpi?.flavour ?? 'openmpi';
+      // mpirun here (not on a head node) starts its daemons over the preflight's own connections.
+      const rshAgent = flavour === 'openmpi' && !options.head && deps.env.HPCRUN_RSH_AGENT !== 'ssh' ? [process.execPath, RSH_AGENT] : undefined;
+      return { launcher: launcherFor(flavour), context: { sshArgs: mpirunSshArgs(options.ssh, deps.env, Boolean(options.head)), ...(rshAgent ? { rshAgent } : {}) } };
     },
     async stage(files) {
       const staged = await stageFiles(checkedHosts, connections, files);
@@ -109,16 +119,24 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
     },
     async run(job, runOptions, runDeps) {
       const watch = watchNodes(checkedHosts, connections, runDeps);
+      const rsh = await rshFor(job);
       try {
-        const end = await (head ? runJobOnHead(head, job, runOptions.timeoutMs, watch.deps) : runHere(job, runOptions, watch.deps));
+        const end = await (head ? runJobOnHead(head, job, runOptions.timeoutMs, watch.deps) : runHere(rsh.job, runOptions, watch.deps));
         watch.check();
         return end;
       } finally {
         watch.stop();
+        await rsh.close();
       }
     },
-    capture(job, captureOptions, runDeps) {
-      return head ? captureOnHead(head, job, captureOptions.cancel, runDeps) : captureHere(job, captureOptions, runDeps);
+    async capture(job, captureOptions, runDeps) {
+      if (head) return captureOnHead(head, job, captureOptions.cancel, runDeps);
+      const rsh = await rshFor(job);
+      try {
+        return await captureHere(rsh.job, captureOptions, runDeps);
+      } finally {
+        await rsh.close();
+      }
     },
     async release() {
       // Staged folders go first, while their connections are still open.
