@@ -1,54 +1,78 @@
 #!/usr/bin/env node
-// How much does `hpcrun launch` (preflight over SSH, placement, then mpirun)
-// add to a bare `mpirun` for the same 2-node job running `true`?
+// How much does `hpcrun launch` (preflight over SSH, placement, then mpirun
+// with its daemons started over the preflight's connections) add to a bare
+// `mpirun` (OpenSSH per node) for the same job running `true`, one rank per
+// node, at several node counts?
 //
-//   npm run build && node benchmarks/launch-overhead.mjs [--pairs 7]
+//   npm run build && node benchmarks/launch-overhead.mjs [--nodes 2,8,16] [--pairs 7] [--preflight 2,4,8,16,32]
 //
-// Needs root: it brings up a 2-node virtual cluster, runs both commands on the
-// head node, alternating which goes first in each pair, prints every wall
-// time and the median of the per-pair ratios, then tears the cluster down.
+// Needs root: for each node count it brings up a virtual cluster of that
+// size, runs both commands on the head node, alternating which goes first in
+// each pair, prints every wall time and the median of the per-pair ratios.
+// --preflight lists node counts at which only hpcrun's own preflight time is
+// read (from its "preflight: N hosts ok in S s" line). It tears the cluster down.
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { pairs: { type: 'string', default: '7' }, nodes: { type: 'string', default: '2,8,16' }, preflight: { type: 'string', default: '2,4,8,16,32' } } });
 const pairs = Number(values.pairs);
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const inventory = `${process.env.HPCRUN_TESTBED_DIR || '/run/hpcrun-testbed'}/hostfile`;
 const onHead = (argv) => [bin, 'testbed', 'exec', '--', ...argv];
+const hosts = (n) => Array.from({ length: n }, (_, i) => `hpcrun-n${i + 1}:1`).join(',');
 
-const commands = {
-  hpcrun: onHead([process.execPath, bin, 'launch', '--hosts', inventory, '--np', '2', '--ppn', '1', '--', 'true']),
-  mpirun: onHead(['mpirun', '--host', 'hpcrun-n1:1,hpcrun-n2:1', '-np', '2', 'true']),
-};
+const commands = (n) => ({
+  hpcrun: onHead([process.execPath, bin, 'launch', '--hosts', inventory, '--np', String(n), '--ppn', '1', '--', 'true']),
+  mpirun: onHead(['mpirun', '--host', hosts(n), '-np', String(n), 'true']),
+});
 
-async function timed(name) {
+async function timed(argv) {
   const started = performance.now();
-  const result = await execa(process.execPath, commands[name], { reject: false });
-  if (result.exitCode !== 0) throw new Error(`${name} failed: ${result.stderr}`);
-  return (performance.now() - started) / 1000;
+  const result = await execa(process.execPath, argv, { reject: false });
+  if (result.exitCode !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
+  return { seconds: (performance.now() - started) / 1000, stderr: String(result.stderr) };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const up = (n) => execa(process.execPath, [bin, 'testbed', 'up', '--nodes', String(n)], { stdio: 'inherit' });
 
-await execa(process.execPath, [bin, 'testbed', 'up', '--nodes', '2'], { stdio: 'inherit' });
+const summary = [];
+const preflight = [];
 try {
-  await timed('mpirun'); // warm-up: page cache, first ssh handshake
-  await timed('hpcrun');
-  const ratios = [];
-  console.log('pair  first   hpcrun s  mpirun s  ratio');
-  for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? ['hpcrun', 'mpirun'] : ['mpirun', 'hpcrun'];
-    const t = {};
-    for (const name of order) t[name] = await timed(name);
-    ratios.push(t.hpcrun / t.mpirun);
-    console.log(`${String(i + 1).padStart(4)}  ${order[0].padEnd(6)}  ${t.hpcrun.toFixed(3).padStart(8)}  ${t.mpirun.toFixed(3).padStart(8)}  ${(t.hpcrun / t.mpirun).toFixed(2).padStart(5)}`);
+  const counts = [...new Set([...values.nodes.split(','), ...values.preflight.split(',')].map(Number))].sort((a, b) => a - b);
+  for (const n of counts) {
+    await up(n);
+    const c = commands(n);
+    await timed(c.mpirun); // warm-up: page cache, first handshakes
+    await timed(c.hpcrun);
+    const ratios = [];
+    const seconds = [];
+    const compare = values.nodes.split(',').map(Number).includes(n);
+    if (compare) console.log(`\n${n} nodes\npair  first   hpcrun s  mpirun s  ratio`);
+    for (let i = 0; i < pairs; i++) {
+      const order = compare ? (i % 2 === 0 ? ['hpcrun', 'mpirun'] : ['mpirun', 'hpcrun']) : ['hpcrun'];
+      const t = {};
+      for (const name of order) {
+        const run = await timed(c[name]);
+        t[name] = run.seconds;
+        if (name === 'hpcrun') seconds.push(Number(/preflight: \d+ hosts? ok in ([\d.]+) s/.exec(run.stderr)?.[1]));
+      }
+      if (!compare) continue;
+      ratios.push(t.hpcrun / t.mpirun);
+      console.log(`${String(i + 1).padStart(4)}  ${order[0].padEnd(6)}  ${t.hpcrun.toFixed(3).padStart(8)}  ${t.mpirun.toFixed(3).padStart(8)}  ${(t.hpcrun / t.mpirun).toFixed(2).padStart(5)}`);
+    }
+    preflight.push({ nodes: n, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds) });
+    if (compare) summary.push({ nodes: n, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) });
   }
-  console.log(`median ratio hpcrun/mpirun over ${pairs} pairs: ${median(ratios).toFixed(2)} (target <= 1.10)`);
+  console.log('\nnodes  median ratio hpcrun/mpirun  [min, max]');
+  for (const row of summary) console.log(`${String(row.nodes).padStart(5)}  ${row.ratio.toFixed(2).padStart(26)}  [${row.min.toFixed(2)}, ${row.max.toFixed(2)}]`);
+  console.log('\nnodes  preflight median s  [min, max]');
+  for (const row of preflight) console.log(`${String(row.nodes).padStart(5)}  ${row.median.toFixed(2).padStart(18)}  [${row.min.toFixed(2)}, ${row.max.toFixed(2)}]`);
 } finally {
   await execa(process.execPath, [bin, 'testbed', 'down'], { stdio: 'inherit' });
 }
