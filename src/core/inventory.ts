@@ -5,7 +5,7 @@
 //   node02 slots=16        16 slots
 //   node03 slots=8 max_slots=8
 //
-// A host named twice gets the sum of its slots, as Open MPI does.
+// A host named twice is refused (see parseInventory).
 
 import { inputError } from '../errors.js';
 
@@ -60,12 +60,12 @@ export function requireHostName(name: string, where: string): string {
 const SLOT_KEYS = new Set(['slots', 'count', 'cpu']);
 const MAX_KEYS = new Set(['max_slots', 'max-slots']);
 
-export interface InventoryOptions {
-  /** 'sum' adds the slots of a host named twice (Open MPI); 'error' refuses it (a plan names each node once). */
-  duplicates?: 'sum' | 'error';
-}
-
-export function parseInventory(text: string, source = 'inventory', options: InventoryOptions = {}): InventoryHost[] {
+/**
+ * One rule for plan, launch and bench: a host named twice is refused (Open MPI
+ * would add its slots up, which is rarely meant and hides a copy-paste slip);
+ * give it its ranks with slots=N on one line.
+ */
+export function parseInventory(text: string, source = 'inventory'): InventoryHost[] {
   const hosts = new Map<string, InventoryHost>();
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
@@ -100,18 +100,10 @@ export function parseInventory(text: string, source = 'inventory', options: Inve
       throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: max_slots=${maxSlots} is below slots=${slots}`, 'raise max_slots or lower slots');
     }
     const previous = hosts.get(name);
-    if (previous && options.duplicates === 'error') {
+    if (previous) {
       throw inputError('HPCRUN_INVENTORY_DUPLICATE', `${where}: host ${name} is listed twice (first on line ${previous.line})`, 'name each node once; give it more ranks with slots=N');
     }
-    if (previous) {
-      previous.slots = previous.slots === undefined || slots === undefined ? (previous.slots ?? slots) : previous.slots + slots;
-      if ((previous.slots ?? 0) > MAX_SLOTS) {
-        throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${name} adds up to ${previous.slots} slots over its lines, more than the ${MAX_SLOTS.toLocaleString('en-US')} hpcrun allows per host`, 'give the number of ranks this host may run');
-      }
-      previous.maxSlots = previous.maxSlots ?? maxSlots;
-    } else {
-      hosts.set(name, { name, slots, maxSlots, line: lineNo });
-    }
+    hosts.set(name, { name, slots, maxSlots, line: lineNo });
   });
   if (hosts.size === 0) {
     throw inputError('HPCRUN_INVENTORY_EMPTY', `${source} lists no hosts`, 'write one host per line, for example `node01 slots=4`');

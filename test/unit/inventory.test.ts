@@ -10,10 +10,6 @@ describe('parseInventory', () => {
       { name: 'node02', slots: 8, maxSlots: 8, line: 4 },
     ]],
     ['10.0.0.5 slots=2\r\n', [{ name: '10.0.0.5', slots: 2, maxSlots: undefined, line: 1 }]],
-    ['a slots=2\nb count=3\na slots=4\n', [
-      { name: 'a', slots: 6, maxSlots: undefined, line: 1 },
-      { name: 'b', slots: 3, maxSlots: undefined, line: 2 },
-    ]],
   ])('reads %j', (text, hosts) => {
     expect(parseInventory(text)).toEqual(hosts);
   });
@@ -55,7 +51,6 @@ describe('inventory limits and the hostfile forms hpcrun refuses (with the reaso
     ['node01 slots=99999999999999999999\n', /hosts:1: slots=99999999999999999999 is more than the 1,048,576 hpcrun allows per host/],
     ['node01 slots=1048577\n', /hosts:1: slots=1048577 is more than the 1,048,576/],
     ['node01 max_slots=2000000\n', /hosts:1: max_slots=2000000 is more than/],
-    ['a slots=1048576\na slots=1\n', /hosts:2: a adds up to 1048577 slots over its lines, more than the 1,048,576/],
     ['alice@node01 slots=2\n', /hosts:1: "alice@node01" names a user: per-host users \(user@host\) are not supported/],
     ['fe80::1 slots=2\n', /hosts:1: "fe80::1" is an IPv6 address: not supported/],
     ['[2001:db8::5] slots=2\n', /hosts:1: "\[2001:db8::5\]" is an IPv6 address/],
@@ -64,6 +59,10 @@ describe('inventory limits and the hostfile forms hpcrun refuses (with the reaso
     const error = refuse(text);
     expect(error).toMatchObject({ code: 'HPCRUN_INVENTORY_SYNTAX', exitCode: 65 });
     expect(error.message).toMatch(message);
+  });
+
+  it('refuses a host named twice, the one rule for plan, launch and bench (Open MPI would sum its slots)', () => {
+    expect(refuse('a slots=2\nb count=3\na slots=4\n')).toMatchObject({ code: 'HPCRUN_INVENTORY_DUPLICATE', exitCode: 65, message: 'hosts:3: host a is listed twice (first on line 1)' });
   });
 
   it('says what to do instead of user@host and IPv6', () => {

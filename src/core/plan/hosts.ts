@@ -5,5 +5,5 @@ import { parseInventory } from '../inventory.js';
 import type { HostEntry } from './types.js';
 
 export function parseHostfile(text: string, label = 'hosts file'): HostEntry[] {
-  return parseInventory(text, label, { duplicates: 'error' }).map((host) => ({ name: host.name, slots: host.slots }));
+  return parseInventory(text, label).map((host) => ({ name: host.name, slots: host.slots }));
 }
