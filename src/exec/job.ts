@@ -96,6 +96,8 @@ export interface RemoteJob {
   /** Variables set with `env` in front of the command (OMPI_*), never secrets. */
   env: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /** A folder on the head node that the wrapper removes when the job has ended. */
+  cleanupDir?: string;
 }
 
 /**
@@ -103,9 +105,12 @@ export interface RemoteJob {
  * stdin: each line is a signal name to send to the job, and end of input (we
  * hang up, or the connection drops) sends TERM. This stops the remote job on
  * Ctrl-C without a pty and without relying on SSH signal requests, which
- * OpenSSH's sshd does not act on for every session.
+ * OpenSSH's sshd does not act on for every session. Its first argument is a
+ * folder to remove once the job has ended (or ''), so that the job's files go
+ * even when the connection was lost and hpcrun cannot remove them itself.
  */
 export const REMOTE_WRAPPER = [
+  'dir=$1; shift',
   // A background list reads /dev/null unless told otherwise, so keep stdin on fd 3.
   'exec 3<&0',
   '"$@" </dev/null 3<&- &',
@@ -118,13 +123,14 @@ export const REMOTE_WRAPPER = [
   'watch=$!',
   'wait "$job"; status=$?',
   'kill "$watch" 2>/dev/null',
+  '[ -z "$dir" ] || rm -rf -- "$dir"',
   'exit "$status"',
 ].join('\n');
 
-/** The one command line sent to the head node: the wrapper, then `env K=V … argv…`, every word quoted. */
-export function remoteCommandLine(argv: readonly string[], env: Readonly<Record<string, string>>): string {
+/** The one command line sent to the head node: the wrapper, the folder to remove, then `env K=V … argv…`, every word quoted. */
+export function remoteCommandLine(argv: readonly string[], env: Readonly<Record<string, string>>, cleanupDir = ''): string {
   const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
-  return shellJoin(['sh', '-c', REMOTE_WRAPPER, 'hpcrun-job', 'env', ...assignments, ...argv]);
+  return shellJoin(['sh', '-c', REMOTE_WRAPPER, 'hpcrun-job', cleanupDir, 'env', ...assignments, ...argv]);
 }
 
 export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> {
@@ -150,7 +156,7 @@ export async function runRemoteJob(job: RemoteJob, deps: Deps): Promise<JobEnd> 
     stop('TERM');
   }, job.timeoutMs);
   try {
-    const result = await exec(job.client, remoteCommandLine(job.argv, job.env), {
+    const result = await exec(job.client, remoteCommandLine(job.argv, job.env, job.cleanupDir), {
       keepStdinOpen: true,
       onStdout: (chunk) => deps.stdout.write(chunk),
       onStderr: (chunk) => deps.stderr.write(chunk),

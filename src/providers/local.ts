@@ -1,11 +1,12 @@
 // Runs a job on this machine: its files in a fresh temp folder that is always
 // removed, the launcher's argv with the program after it.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deps } from '../deps.js';
 import { HpcrunError } from '../errors.js';
+import { makeJobDir } from '../io/job-dir.js';
 import { inDir } from '../core/launchers/index.js';
 import { type JobEnd, runLocalJob } from '../exec/job.js';
 import { type RunResult, runCommand } from '../exec/run.js';
@@ -14,7 +15,7 @@ import type { CaptureOptions, Job, RunOptions } from './types.js';
 async function withJobDir<T>(files: Readonly<Record<string, string>>, work: (dir: string) => Promise<T>): Promise<T> {
   let dir: string;
   try {
-    dir = await mkdtemp(join(tmpdir(), 'hpcrun-launch-'));
+    dir = await makeJobDir('hpcrun-launch');
   } catch (error) {
     throw new HpcrunError('output', 'HPCRUN_TMP_UNWRITABLE', `cannot create a temporary folder in ${tmpdir()}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       hint: 'set TMPDIR to a writable folder',

@@ -2,7 +2,7 @@
 // real Open MPI mpirun across three network namespaces.
 
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,7 +200,14 @@ describe('mpirun reuses the preflight connections', () => {
   };
   const commandsOn = async (node: string): Promise<string[]> => (await processesOn(node)).map((process) => process.args);
 
+  /** Open MPI's per-job session folders on the surviving nodes: /tmp/ompi.HOST.UID/jf.N. */
+  const sessionDirs = () => ['hpcrun-n1', 'hpcrun-n2', 'hpcrun-n3'].flatMap((node) => {
+    const base = join('/tmp', `ompi.${node}.0`);
+    return existsSync(base) ? readdirSync(base).map((name) => join(base, name)) : [];
+  });
+
   it('starts the daemons through hpcrun\'s agent, not ssh, and nothing outlives a killed hpcrun', async () => {
+    const sessionsBefore = sessionDirs();
     const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '87']);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !(await commandsOn('hpcrun-n3')).some((args) => args.startsWith('sleep 87'))) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -215,6 +222,27 @@ describe('mpirun reuses the preflight connections', () => {
     let left: string[] = [];
     do {
       left = (await Promise.all(NODES.map(commandsOn))).flat().filter((args) => /sleep 87|orted|mpirun|rsh-agent/.test(args));
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } while (Date.now() < gone);
+    expect(left).toEqual([]);
+    // Open MPI's session folders went with the job too (the nodes share this /tmp).
+    expect(sessionDirs().filter((dir) => !sessionsBefore.includes(dir))).toEqual([]);
+  });
+
+  it('through --head, a lost connection (hpcrun killed) stops the job and removes its folder on the head', async () => {
+    const child = hpcrunOn('login', ['launch', '--head', 'hpcrun-n1', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--', 'sleep', '83']);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(await commandsOn('hpcrun-n2')).some((args) => args.startsWith('sleep 83'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-launch.'))).toHaveLength(1);
+    const launcher = (await processesOn('hpcrun-fabric')).find((entry) => entry.args.includes('dist/bin.js launch'));
+    expect(launcher).toBeDefined();
+    process.kill(launcher!.pid, 'SIGKILL');
+    await finished(child);
+    const gone = Date.now() + 20_000;
+    let left: string[] = [];
+    do {
+      left = [...(await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-launch.')), ...(await Promise.all(NODES.map(commandsOn))).flat().filter((args) => /sleep 83|orted|mpirun/.test(args))];
       if (left.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 300));
     } while (Date.now() < gone);

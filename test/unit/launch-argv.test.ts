@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockPlacement, placedInOrder } from '../../src/core/launch.js';
 import { FILES_DIR, LAUNCHER_NAMES, type LauncherName, inDir, launcherFor, parseMpiVersion } from '../../src/core/launchers/index.js';
@@ -125,6 +129,15 @@ describe('remote command line and status', () => {
     const hostile = 'x; touch /tmp/p $(touch /tmp/p) `touch /tmp/p` "q" \'s\' \n';
     const line = remoteCommandLine(['sh', '-c', 'printf "%s|" "$OMPI_MCA_btl" "$@"; exit 3', 'sh', hostile, "a'b", ''], { OMPI_MCA_btl: 'tcp,self' });
     expect(await runLine(line)).toEqual({ code: 3, out: `tcp,self|${hostile}|a'b||` });
+  });
+
+  it('removes the job folder it was given once the job has ended, also when its stdin (the connection) ends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hpcrun-wrapper-'));
+    await writeFile(join(dir, 'hostfile'), 'x\n');
+    // No signal lines: stdin ends at once, as when the connection drops; the job is stopped and the folder goes.
+    const code = await new Promise<number | null>((resolve) => spawn('sh', ['-c', remoteCommandLine(['sleep', '30'], {}, dir)], { stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', resolve));
+    expect(code).toBe(143);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('stops the job when a signal name arrives on stdin, with TERM when INT is ignored', async () => {

@@ -44,7 +44,7 @@ export async function runJobOnHead(head: Connection, job: Job, timeoutMs: number
     removeHandler();
     if (interrupted) return { exitCode: undefined, signal: undefined, timedOut: false, interruptedBy: interrupted, durationMs: 0 };
     const placed = inDir(job, path);
-    return await runRemoteJob({ client: head.client, argv: [...placed.argv, ...job.program], env: remoteEnv(deps.env, placed.env), timeoutMs }, deps);
+    return await runRemoteJob({ client: head.client, argv: [...placed.argv, ...job.program], env: remoteEnv(deps.env, placed.env), timeoutMs, cleanupDir: path }, deps);
   } finally {
     removeHandler();
     if (dir) await exec(head.client, shellJoin(['rm', '-rf', '--', dir]), { timeoutMs: 30_000 }).catch(() => undefined);

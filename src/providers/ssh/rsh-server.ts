@@ -3,13 +3,13 @@
 // opened and verified, so mpirun pays no second round of handshakes. Only the
 // preflighted hosts are served; anything else gets status 255, as ssh gives.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientChannel } from 'ssh2';
 import type { Connection } from '../../exec/ssh.js';
+import { makeJobDir } from '../../io/job-dir.js';
 
 /** The agent Open MPI runs instead of ssh (plm_rsh_agent). */
 export const RSH_AGENT = fileURLToPath(new URL('../../exec/rsh-agent.js', import.meta.url));
@@ -73,7 +73,7 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
 }
 
 export async function startRshServer(connections: ReadonlyMap<string, Connection>): Promise<RshServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'hpcrun-rsh-'));
+  const dir = await makeJobDir('hpcrun-rsh');
   const socketPath = join(dir, 'socket');
   const channels = new Set<ClientChannel>();
   // Half-open: the agent ends its side when the daemon's stdin ends, and still reads the output.
