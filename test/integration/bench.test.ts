@@ -1,6 +1,7 @@
 // hpcrun bench on the real virtual cluster: real kernels built with mpicc,
 // real mpirun across network namespaces, real result files.
 
+import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,38 @@ describe('bench across the virtual cluster', () => {
       const set = await readResultSet(`${out}.json`, scratch);
       expect(set.metadata.hosts).toEqual(['hpcrun-n1', 'hpcrun-n2']);
       expect((set.metadata.notes ?? []).join(' ')).toMatch(/skipped hpcrun-n3/);
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
+  });
+
+  it('keeps the other pairs, and marks the failed ones with the reason, when a node dies mid-run', async () => {
+    const out = join(scratch, 'node-dies');
+    const child = hpcrunOn('hpcrun-n1', ['bench', '--hosts', INVENTORY, '--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--max-samples', '2000', '--out', out]);
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/^bench: \[1\/3 pairs\]/m.test(seen)) resolve();
+      });
+      void child.finally(() => resolve());
+    });
+    // hpcrun-n3 dies: every process in its namespace.
+    for (const pid of (await execa('ip', ['netns', 'pids', 'hpcrun-n3'])).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+    try {
+      const result = await finished(child);
+      expect(result.exitCode, result.stderr).toBe(71);
+      expect(result.stderr).toMatch(/HPCRUN_BENCH_FAILED: .*hpcrun-n3/);
+      const set = await readResultSet(`${out}.json`, scratch);
+      expect(set.metadata.complete).toBe(false);
+      const byPair = (a: string, b: string) => set.rows.find((row) => row.host_a === a && row.host_b === b);
+      expect(byPair('hpcrun-n1', 'hpcrun-n2')?.median).toBeGreaterThan(0);
+      const failed = set.rows.filter((row) => row.stop_reason === 'failed');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const row of failed) {
+        expect([row.host_a, row.host_b]).toContain('hpcrun-n3');
+        expect(String(row.extra?.error)).not.toBe('');
+      }
     } finally {
       expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
     }

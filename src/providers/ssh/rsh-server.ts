@@ -47,9 +47,10 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
       socket.end(Buffer.concat([frame(2, `hpcrun: ${String(request.host)} is not a node this launch checked\n`), frame(3, '255')]));
       return;
     }
-    connection.client.exec(request.command, (error, channel) => {
+    const refuse = (why: string) => socket.end(Buffer.concat([frame(2, `hpcrun: cannot start the daemon on ${String(request.host)}: ${why}\n`), frame(3, '255')]));
+    const start = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
-        socket.end(Buffer.concat([frame(2, `hpcrun: cannot start the daemon on ${request.host}: ${error.message}\n`), frame(3, '255')]));
+        refuse(error.message);
         return;
       }
       channels.add(channel);
@@ -66,7 +67,13 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
       socket.on('end', () => channel.end());
       // mpirun killed the agent: the daemon's session goes too.
       socket.on('close', () => channel.close());
-    });
+    };
+    try {
+      connection.client.exec(request.command, start);
+    } catch (error) {
+      // The node's connection is gone (it died): ssh2 throws "Not connected".
+      refuse(`its connection is gone (${error instanceof Error ? error.message : String(error)})`);
+    }
   };
   socket.on('data', onData);
   socket.on('error', () => socket.destroy());
