@@ -143,8 +143,11 @@ async function writeNetnsEtc(netns: string, hosts: string, sshConfig: string, kn
   await writeFile(join(dir, 'ssh', 'ssh_known_hosts'), knownHosts);
 }
 
-/** Which state folder owns the running testbed: recorded beside the fabric's /etc/netns files. */
-const OWNER_FILE = join(NETNS_ETC, FABRIC_NS, 'hpcrun-owner');
+/**
+ * Which state folder owns the running testbed. Not under /etc/netns: `ip netns
+ * exec` bind-mounts every file there over /etc and fails on one /etc lacks.
+ */
+const OWNER_FILE = '/run/hpcrun-testbed.owner';
 
 /**
  * The namespaces' names are fixed, so only one testbed can exist at a time.
@@ -213,7 +216,6 @@ export async function up(options: UpOptions): Promise<TestbedState> {
     if (index !== undefined && index > options.nodes) await removeNode(stale);
   }
   await ensureNamespace(FABRIC_NS, existing);
-  await mkdir(join(NETNS_ETC, FABRIC_NS), { recursive: true });
   await writeFile(OWNER_FILE, `${options.dir}\n`);
   if (!(await linkExists(FABRIC_NS, BRIDGE))) await ip('-n', FABRIC_NS, 'link', 'add', BRIDGE, 'type', 'bridge');
   await ip('-n', FABRIC_NS, 'addr', 'replace', `${FABRIC_ADDRESS}/24`, 'dev', BRIDGE);
@@ -292,6 +294,7 @@ export async function down(dir: string): Promise<string[]> {
     if (leftover.startsWith(`${PREFIX}-`)) await rm(join(NETNS_ETC, leftover), { recursive: true, force: true });
   }
   await rm(dir, { recursive: true, force: true });
+  await rm(OWNER_FILE, { force: true });
   return ordered;
 }
 

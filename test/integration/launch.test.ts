@@ -22,6 +22,9 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/** hpcrun's own job folders in this machine's /tmp (the testbed's nodes share it). */
+const jobDirs = async (): Promise<string[]> => (await readdir('/tmp')).filter((name) => /^hpcrun-(launch|rsh|hostfile)[-.]/.test(name));
+
 describe('launch across the virtual cluster', () => {
   it('places ranks 2 per node on 3 nodes, from the head node', async () => {
     const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '6', '--', rankhost]));
@@ -122,6 +125,7 @@ describe('launch across the virtual cluster', () => {
   });
 
   it.each([['locally', 'hpcrun-n1', []], ['through --head', 'login', ['--head', 'hpcrun-n1']]])('stops the job on Ctrl-C %s and leaves no hostfile', async (_how, on, extra) => {
+    const before = await jobDirs();
     const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '2', '--', 'sleep', '97']);
     let seen = '';
     await new Promise<void>((resolve) => {
@@ -146,7 +150,7 @@ describe('launch across the virtual cluster', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     } while (Date.now() < deadline);
     expect(left).toBe('');
-    expect((await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-hostfile.') || name.startsWith('hpcrun-launch-'))).toEqual([]);
+    expect((await jobDirs()).filter((name) => !before.includes(name))).toEqual([]);
   });
 });
 
@@ -159,6 +163,7 @@ describe('a node that dies during the run', () => {
   };
 
   it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('is named, the job stops within 30 s and nothing is left on the others (from %s)', async (on, extra) => {
+    const before = await jobDirs();
     const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '89']);
     let seen = '';
     await new Promise<void>((resolve) => {
@@ -183,7 +188,7 @@ describe('a node that dies during the run', () => {
         const left = (await commandsOn(node)).filter((comm) => comm !== 'sshd');
         expect(left, node).toEqual([]);
       }
-      expect((await readdir('/tmp')).filter((name) => name.startsWith('hpcrun-launch'))).toEqual([]);
+      expect((await jobDirs()).filter((name) => !before.includes(name))).toEqual([]);
     } finally {
       expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
     }
@@ -228,6 +233,11 @@ describe('mpirun reuses the preflight connections', () => {
     expect(left).toEqual([]);
     // Open MPI's session folders went with the job too (the nodes share this /tmp).
     expect(sessionDirs().filter((dir) => !sessionsBefore.includes(dir))).toEqual([]);
+    // The killed hpcrun could not remove its own job folders; the next launch sweeps them.
+    const orphaned = (await jobDirs()).filter((name) => name.includes(`-${launcher!.pid}-`));
+    expect(orphaned.length).toBeGreaterThan(0);
+    expect((await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '1', '--', 'true']))).exitCode).toBe(0);
+    expect((await jobDirs()).filter((name) => name.includes(`-${launcher!.pid}-`))).toEqual([]);
   });
 
   it('through --head, a lost connection (hpcrun killed) stops the job and removes its folder on the head', async () => {
