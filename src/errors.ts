@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'output' // an output path cannot be written
   | 'remote' // the connection to a node was lost while the job ran
   | 'timeout' // the job ran past --timeout
+  | 'cloud' // a cloud API refused or failed a request (quota, capacity, permission, an operation's error)
   | 'interrupted'; // SIGINT/SIGTERM stopped the command
 
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -26,6 +27,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   internal: 70,
   benchmark: 71,
   output: 73,
+  cloud: 75,
   remote: 76,
   timeout: 124,
   interrupted: 130,
