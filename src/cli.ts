@@ -12,6 +12,7 @@ import { register as registerDemo } from './commands/demo.js';
 import { register as registerPlan } from './commands/plan.js';
 import { register as registerImport } from './commands/import.js';
 import { register as registerBench } from './commands/bench.js';
+import { register as registerCluster } from './commands/cluster.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {
@@ -29,7 +30,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
       writeOut: (text) => deps.stdout.write(text),
       writeErr: (text) => deps.stderr.write(text),
     });
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerImport]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerImport, registerCluster]) {
     register(program, deps, status);
   }
   // Subcommands inherit the error handling and output streams.

@@ -21,6 +21,7 @@ import { sshOptionsOf } from './launch.js';
 export interface BenchOptions {
   hosts?: string;
   slurm?: boolean;
+  cluster?: string;
   kind: string;
   sizes: string;
   pairs: string;
@@ -181,6 +182,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .description('measure inter-node latency and bandwidth with OSU-style kernels and honest statistics')
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
     .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
+    .option('--cluster <name>', 'measure the nodes of a cluster made by `hpcrun cluster up` (without a head node)')
     .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
     .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a power-of-two range 1:4MiB', '8,1KiB,64KiB,1MiB')
     .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')

@@ -15,6 +15,7 @@ import { compressHostlist } from '../core/slurm/hostlist.js';
 import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
+import { clusterHosts } from '../providers/gce/index.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
 import type { SshOptions } from '../providers/ssh/index.js';
@@ -36,6 +37,7 @@ export interface LaunchOptions {
   acceptNewHostKeys?: boolean;
   mpi?: MpiFlavour;
   plan?: string;
+  cluster?: string;
   bcast?: boolean;
   stage?: string[];
 }
@@ -49,13 +51,14 @@ export interface LaunchSpec {
   plan: PlanLaunch | undefined;
 }
 
-export async function toSpec(options: LaunchOptions, program: string[]): Promise<LaunchSpec> {
+/** `bind`: with --cluster, the cluster's nodes in order; the plan's node i runs on bind[i]. */
+export async function toSpec(options: LaunchOptions, program: string[], bind?: readonly string[]): Promise<LaunchSpec> {
   if (program.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no program given to launch', 'put the program after --, for example: hpcrun launch --hosts hosts --np 4 -- ./a.out');
   const timeout = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
   const np = options.np === undefined ? undefined : requirePositiveInt(options.np, '--np');
   if (options.plan) {
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
-    const plan = await readPlanDir(options.plan);
+    const plan = await readPlanDir(options.plan, bind);
     if (np !== undefined && np !== plan.ranks) {
       throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${plan.ranks} ranks`, 'drop --np, or plan again for the new rank count');
     }
@@ -168,7 +171,7 @@ export function sshOptionsOf(options: Pick<LaunchOptions, 'identity' | 'user' | 
 }
 
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
-  const spec = await toSpec(options, program);
+  const spec = await toSpec(options, program, options.cluster && options.plan ? clusterHosts(options.cluster, deps) : undefined);
   const ssh = sshOptionsOf(options);
   if (options.head) requireHostName(options.head, '--head');
   const planHosts: InventoryHost[] | undefined = spec.plan?.placed.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));
@@ -223,6 +226,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--slurm', 'take the nodes from the Slurm allocation hpcrun runs in (default when SLURM_JOB_ID is set and --hosts is not)')
     .addOption(new Option('--launcher <name>', 'inside Slurm: srun (default) or the MPI\'s own mpirun').choices(['srun', 'mpirun']))
     .option('--plan <dir>', 'run a plan made by `hpcrun plan --hosts FILE --out DIR`: its rankfile fixes every rank\'s host')
+    .option('--cluster <name>', 'the nodes of a cluster made by `hpcrun cluster up` (its inventory, verified host keys and head node); with --plan, the plan\'s node i is the cluster\'s node i')
     .option('--np <n>', 'number of MPI ranks (default: every slot, or every task of the Slurm allocation)')
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
@@ -253,7 +257,8 @@ Examples:
   hpcrun launch --hosts vms.txt --np 32 --bcast --stage input.nml -- ./solver input.nml
   salloc -N 4 --ntasks-per-node 16 hpcrun launch -- ./app          (srun --mpi=pmix, 64 ranks)
   salloc -N 2 hpcrun launch --launcher mpirun --np 8 -- ./app
-  hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil`,
+  hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil
+  hpcrun launch --cluster demo --np 90 -- ./solver                (a cluster from \`hpcrun cluster up\`)`,
     )
     .action(async (argv: string[], options: LaunchOptions) => {
       status.code = await run(options, argv, deps);
