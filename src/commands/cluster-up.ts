@@ -13,7 +13,7 @@ import { HpcrunError, inputError, usageError } from '../errors.js';
 import { catalogError, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
 import { type ClusterSpec, clusterSpec, estimateCost, parsePublicKey, sshKeysLine, upCalls, wireOf } from '../core/gce/index.js';
 import { parsePlanFile, PLAN_FILES } from '../core/plan/index.js';
-import { requireDuration, requirePositiveInt } from '../core/units.js';
+import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { readInput } from '../io/read-input.js';
 
 export const DEFAULT_CATALOG = fileURLToPath(new URL('../../placement/gce-catalog.json', import.meta.url));
@@ -36,6 +36,7 @@ export interface UpOptions {
   subnet?: string;
   diskSize?: string;
   sshUser?: string;
+  sshPort?: string;
   sshKey?: string;
   identity?: string;
   catalog?: string;
@@ -78,6 +79,9 @@ async function sshKey(options: UpOptions, deps: Deps): Promise<{ line: { type: s
 export async function upSpec(options: UpOptions, deps: Deps): Promise<{ spec: ClusterSpec; catalog: Catalog }> {
   if (options.provider !== 'gce') throw usageError('HPCRUN_UNKNOWN_PROVIDER', `--provider ${options.provider} is not supported`, 'use --provider gce');
   if (!options.project || !options.zone) throw usageError('HPCRUN_GCE_NO_PROJECT', 'cluster up needs --project and --zone', 'for example --project my-project --zone us-central1-a');
+  if (options.plan && (options.machine !== undefined || options.nodes !== undefined)) {
+    throw usageError('HPCRUN_GCE_PLAN_AND_SHAPE', '--plan fixes the machine type and the node count, so --machine and --nodes cannot be given with it', 'drop --machine/--nodes, or drop --plan');
+  }
   const catalog = await readCatalog(options.catalog ? resolve(deps.cwd, options.catalog) : DEFAULT_CATALOG);
   const plan = options.plan ? parsePlanFile(await readJson(join(resolve(deps.cwd, options.plan), PLAN_FILES.plan), 'plan', 'HPCRUN_PLAN_MISSING'), join(options.plan, PLAN_FILES.plan)) : undefined;
   const user = options.sshUser ?? deps.env.USER ?? deps.env.LOGNAME ?? '';
@@ -101,7 +105,7 @@ export async function upSpec(options: UpOptions, deps: Deps): Promise<{ spec: Cl
       network: options.network,
       subnetwork: options.subnet,
       diskGb: options.diskSize === undefined ? undefined : requirePositiveInt(options.diskSize, '--disk-size'),
-      ssh: { user, identity: key.identity, publicKeys: [sshKeysLine(user, key.line)] },
+      ssh: { user, port: options.sshPort === undefined ? 22 : requirePort(options.sshPort), identity: key.identity, publicKeys: [sshKeysLine(user, key.line)] },
       now: deps.now(),
     },
     catalog,

@@ -149,6 +149,7 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .option('--subnet <name>', 'subnetwork in the zone\'s region')
     .option('--disk-size <gb>', 'boot disk size in GB (default 50)')
     .option('--ssh-user <name>', 'login name for the SSH key (default $USER)')
+    .option('--ssh-port <n>', 'the port sshd listens on in the image (default 22)')
     .option('--ssh-key <file>', 'public key to put in instance metadata (default ~/.ssh/id_ed25519.pub, id_ecdsa.pub, id_rsa.pub)')
     .option('--identity <file>', 'its private key, for launch --cluster (default: the .pub path without .pub)')
     .option('--catalog <file>', 'machine types and prices (default placement/gce-catalog.json)')

@@ -56,6 +56,7 @@ export const ClusterSchema = z
     diskGb: z.int().min(10),
     ssh: z.strictObject({
       user: z.string().min(1),
+      port: z.int().min(1).max(65535).describe("The VMs' sshd port (22 unless the image says otherwise)."),
       identity: z.string().min(1).nullable().describe('Private key for launch --cluster (the pair of the public key put in metadata).'),
       publicKeys: z.array(z.string().min(1)).min(1).describe('The ssh-keys metadata lines, USER:TYPE KEY COMMENT.'),
     }),

@@ -3,7 +3,7 @@
 // SSH host keys each VM's guest environment published in its `hostkeys/`
 // guest attributes. Pure.
 
-import { keyTypeOf } from '../known-hosts.js';
+import { keyTypeOf, lookupName } from '../known-hosts.js';
 import type { Cluster } from '../../schemas/index.js';
 
 /** The key types gcloud accepts from guest attributes (ssh_utils.SUPPORTED_HOSTKEY_TYPES). */
@@ -44,9 +44,10 @@ export interface KnownHost {
   keys: readonly HostKey[];
 }
 
-export function knownHostsText(hosts: readonly KnownHost[], cluster: string): string {
+/** known_hosts lines; names take OpenSSH's [host]:port form when sshd is not on port 22. */
+export function knownHostsText(hosts: readonly KnownHost[], cluster: string, port = 22): string {
   const lines = [`# hpcrun cluster ${cluster}: host keys read from each VM's hostkeys/ guest attributes`];
-  for (const host of hosts) for (const key of host.keys) lines.push(`${host.names.join(',')} ${key.type} ${key.key}`);
+  for (const host of hosts) for (const key of host.keys) lines.push(`${host.names.map((name) => lookupName(name, port)).join(',')} ${key.type} ${key.key}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,8 +58,8 @@ export function hostfileText(cluster: Pick<Cluster, 'name' | 'nodes' | 'machine'
 }
 
 /** Known hosts of every node, and of the head by its internal and external address. */
-export function clusterKnownHosts(cluster: Pick<Cluster, 'name' | 'nodes' | 'head'>, keys: ReadonlyMap<string, readonly HostKey[]>): string {
+export function clusterKnownHosts(cluster: Pick<Cluster, 'name' | 'nodes' | 'head' | 'ssh'>, keys: ReadonlyMap<string, readonly HostKey[]>): string {
   const hosts: KnownHost[] = cluster.nodes.map((node) => ({ names: [node.name, node.ip], keys: keys.get(node.name) ?? [] }));
   if (cluster.head) hosts.push({ names: [cluster.head.name, cluster.head.ip, cluster.head.externalIp], keys: keys.get(cluster.head.name) ?? [] });
-  return knownHostsText(hosts, cluster.name);
+  return knownHostsText(hosts, cluster.name, cluster.ssh.port);
 }

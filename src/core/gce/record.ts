@@ -55,7 +55,7 @@ export function clusterRecord(spec: ClusterSpec, instances: ReadonlyMap<string, 
     network: spec.network,
     subnetwork: nul(spec.subnetwork),
     diskGb: spec.diskGb,
-    ssh: { user: spec.ssh.user, identity: spec.ssh.identity, publicKeys: spec.ssh.publicKeys },
+    ssh: { user: spec.ssh.user, port: spec.ssh.port, identity: spec.ssh.identity, publicKeys: spec.ssh.publicKeys },
     policies: spec.groups.map((group) => ({ name: group.name, vmCount: group.vmCount, maxDistance: nul(group.maxDistance), nodes: group.nodes })),
     nodes: spec.nodes.map((name) => ({ name, ip: ipOf(name), policy: policyOf.get(name) ?? null })),
     head:

@@ -35,7 +35,7 @@ export interface ClusterRequest {
   network: string | undefined;
   subnetwork: string | undefined;
   diskGb: number | undefined;
-  ssh: { user: string; identity: string | null; publicKeys: string[] };
+  ssh: { user: string; port: number; identity: string | null; publicKeys: string[] };
   now: Date;
 }
 

@@ -12,7 +12,7 @@ import { HpcrunError } from '../../errors.js';
 import { sshKeysLine } from '../../core/gce/index.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type Connection, connect, exec, resolveSshSettings } from '../../exec/ssh.js';
-import { sleep } from './timing.js';
+import { type GceTiming, sleep } from './timing.js';
 
 export interface ClusterKey {
   /** The ssh-keys metadata line for the compute nodes. */
@@ -31,6 +31,7 @@ export interface HeadBootstrap {
   cluster: string;
   address: string;
   user: string;
+  port: number;
   identity: string | undefined;
   /** This machine's known_hosts for the cluster, which already holds the head's keys. */
   knownHostsFile: string;
@@ -38,19 +39,19 @@ export interface HeadBootstrap {
   /** known_hosts of the compute nodes, for mpirun's ssh on the head. */
   nodesKnownHosts: string;
   env: Readonly<Record<string, string | undefined>>;
-  attempts?: number;
+  timing: GceTiming;
 }
 
 async function connectWithRetry(input: HeadBootstrap): Promise<Connection> {
-  const settings = await resolveSshSettings({ user: input.user, identity: input.identity, knownHosts: input.knownHostsFile, env: input.env });
-  const attempts = input.attempts ?? 6;
-  for (let attempt = 1; ; attempt += 1) {
+  const settings = await resolveSshSettings({ user: input.user, port: input.port, identity: input.identity, knownHosts: input.knownHostsFile, env: input.env });
+  const deadline = Date.now() + input.timing.hostKeyTimeoutMs;
+  for (;;) {
     try {
       return await connect(input.address, settings);
     } catch (error) {
       // sshd may still be starting; a key mismatch or refused login is final.
-      if (!(error instanceof HpcrunError && error.code === 'HPCRUN_HOST_UNREACHABLE') || attempt >= attempts) throw error;
-      await sleep(5000);
+      if (!(error instanceof HpcrunError && error.code === 'HPCRUN_HOST_UNREACHABLE') || Date.now() >= deadline) throw error;
+      await sleep(input.timing.hostKeyPollMs);
     }
   }
 }
@@ -80,8 +81,9 @@ export async function bootstrapHead(input: HeadBootstrap): Promise<{ keyPath: st
 }
 
 /** mpirun's ssh arguments on the head: the cluster key and known_hosts there, strict checking. */
-export function headSshArgs(head: { keyPath: string; knownHostsPath: string }, user: string | undefined): string[] {
+export function headSshArgs(head: { keyPath: string; knownHostsPath: string }, user: string | undefined, port: number | undefined): string[] {
   const args = ['-i', head.keyPath, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${head.knownHostsPath}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes'];
   if (user) args.push('-l', user);
+  if (port && port !== 22) args.push('-p', String(port));
   return args;
 }

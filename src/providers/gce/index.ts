@@ -42,6 +42,7 @@ export function clusterProvider(name: string, ssh: SshOptions, deps: Deps): Prov
     ...ssh,
     identity: ssh.identity ?? cluster.ssh.identity ?? undefined,
     user: ssh.user ?? cluster.ssh.user,
+    port: ssh.port ?? cluster.ssh.port,
     knownHosts: ssh.knownHosts ?? join(dir, CLUSTER_FILES.knownHosts),
   };
   const head = cluster.head;
@@ -52,7 +53,7 @@ export function clusterProvider(name: string, ssh: SshOptions, deps: Deps): Prov
     // mpirun on the head reaches the nodes with the cluster's own key and known_hosts there.
     launcher(mpi, choice) {
       const chosen = inner.launcher(mpi, choice);
-      return { ...chosen, context: { ...chosen.context, sshArgs: headSshArgs(head, options.user) } };
+      return { ...chosen, context: { ...chosen.context, sshArgs: headSshArgs(head, options.user, options.port) } };
     },
   };
 }

@@ -93,16 +93,18 @@ export async function writeCluster(record: Cluster, dir: string, keys: ReadonlyM
   if (cluster.head && key) {
     await writeHeadKey(dir, key);
     context.log(`head: setting up the head node ${cluster.head.name} (${cluster.head.externalIp})`);
-    const nodesOnly = knownHostsText(cluster.nodes.map((node) => ({ names: [node.name, node.ip], keys: keys.get(node.name) ?? [] })), cluster.name);
+    const nodesOnly = knownHostsText(cluster.nodes.map((node) => ({ names: [node.name, node.ip], keys: keys.get(node.name) ?? [] })), cluster.name, cluster.ssh.port);
     const paths = await bootstrapHead({
       cluster: cluster.name,
       address: cluster.head.externalIp,
       user: cluster.ssh.user,
+      port: cluster.ssh.port,
       identity: cluster.ssh.identity ?? undefined,
       knownHostsFile: join(dir, CLUSTER_FILES.knownHosts),
       key,
       nodesKnownHosts: nodesOnly,
       env: context.env,
+      timing: context.timing,
     });
     cluster = { ...cluster, head: { ...cluster.head, ...paths } };
   }
