@@ -167,6 +167,14 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .option('--project <id>', 'with --zone: delete VMs labelled hpcrun-cluster=NAME even without a cluster folder')
     .option('--zone <zone>', 'see --project')
     .option('--json', 'print what was deleted as JSON')
+    .addHelpText('after', `
+Deletes every VM labelled hpcrun-cluster=NAME or recorded in the cluster folder
+(cluster.json and the journal up writes before each create), then the placement
+policies, and waits for every operation. Safe to run again.
+
+Examples:
+  hpcrun cluster down demo
+  hpcrun cluster down demo --project my-proj --zone us-central1-a     (the folder is lost)`)
     .action(async (name: string, options: { project?: string; zone?: string; json?: boolean }) => {
       status_.code = await down(name, options, deps);
     });
@@ -174,6 +182,7 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .command('list')
     .description('list clusters with their running and lost (preempted) nodes')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  hpcrun cluster list\n  hpcrun cluster list --json')
     .action(async (options: { json?: boolean }) => {
       status_.code = await list(options, deps);
     });
@@ -182,6 +191,7 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .description('show every node of a cluster and its state; exits 68 when nodes are lost (preempted Spot VMs)')
     .argument('<name>', 'cluster name')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  hpcrun cluster status demo\n  hpcrun cluster status demo || hpcrun cluster repair demo')
     .action(async (name: string, options: { json?: boolean }) => {
       status_.code = await status(name, options, deps);
     });
@@ -190,6 +200,14 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .description('recreate preempted or missing nodes in the same placement policy and rewrite the inventory')
     .argument('<name>', 'cluster name')
     .option('--json', 'print JSON')
+    .addHelpText('after', `
+Recreates lost nodes under the same names, in the same placement policy, for
+what is left of the TTL, then reads every VM's host keys again and rewrites
+hostfile, known_hosts and cluster.json (and the head's known_hosts). A failed
+create is reported, not retried.
+
+Examples:
+  hpcrun cluster repair demo`)
     .action(async (name: string, options: { json?: boolean }) => {
       status_.code = await repair(name, options, deps);
     });

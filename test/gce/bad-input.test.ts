@@ -37,6 +37,7 @@ describe('cluster commands refuse bad input with a documented exit status', () =
     ['down of an unknown cluster', ['cluster', 'down', 'never-made'], {}, 66, /HPCRUN_CLUSTER_UNKNOWN: no cluster named never-made in/],
     ['status of an unknown cluster', ['cluster', 'status', 'never-made'], {}, 66, /HPCRUN_CLUSTER_UNKNOWN/],
     ['launch --cluster of an unknown cluster', ['launch', '--cluster', 'never-made', '--dry-run', '--', './a'], {}, 66, /HPCRUN_CLUSTER_UNKNOWN/],
+    ['bench --cluster of an unknown cluster', ['bench', '--cluster', 'never-made'], {}, 66, /HPCRUN_CLUSTER_UNKNOWN/],
     ['a cluster name that cannot name resources', ['cluster', 'down', 'Bad_Name'], {}, 64, /HPCRUN_GCE_BAD_NAME/],
     ['--cluster with --hosts', ['launch', '--cluster', 'x', '--hosts', '/dev/null', '--', './a'], {}, 64, /HPCRUN_TWO_NODE_SOURCES/],
   ] as const)('%s', async (_what, argv, env, status, message) => {

@@ -2,7 +2,8 @@
 // Engine): up with 3 Spot nodes and a TTL, launch --cluster in dry-run,
 // status, list, down; afterwards the double holds nothing.
 
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/core/inventory.js';
@@ -88,6 +89,37 @@ describe('cluster lifecycle on the Compute Engine double', () => {
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/nothing left to delete/);
     expect((await lab.run(['cluster', 'list'])).out).toMatch(/no clusters/);
+  });
+
+  it('runs a plan on the cluster made from it: launch --plan DIR --cluster NAME puts the plan\'s node i on the cluster\'s node i', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hpcrun-plan-'));
+    try {
+      const plan = await lab.run(['plan', '--grid', '6x5x3', '--machine', 'c2-standard-60', '--out', dir]);
+      expect(plan.code, plan.err).toBe(0);
+      expect((await lab.run([...UP, '--plan', dir, '--name', 'pl', '--yes'])).code).toBe(0);
+      const cluster = JSON.parse(await readFile(join(lab.clusters, 'pl', 'cluster.json'), 'utf8'));
+      expect(cluster.nodes).toHaveLength(3);
+      const launch = await lab.run(['launch', '--plan', dir, '--cluster', 'pl', '--dry-run', '--', './stencil']);
+      expect(launch.code, launch.err).toBe(0);
+      const stored = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as { rankToNode: number[] };
+      const ranks = [...launch.out.matchAll(/^rank (\d+)=(\S+) /gm)].map((m) => [Number(m[1]), m[2]]);
+      expect(ranks).toHaveLength(90);
+      for (const [rank, host] of ranks) expect(host).toBe(cluster.nodes[stored.rankToNode[rank as number] as number].ip);
+      expect((await lab.run(['cluster', 'down', 'pl'])).code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('down --project --zone deletes a cluster whose folder is lost, policies included (found by name)', async () => {
+    expect((await lab.run([...UP, '--machine', 'c2-standard-60', '--nodes', '30', '--max-distance', '1', '--name', 'lost', '--yes'])).code).toBe(0);
+    expect(lab.double.counts()).toEqual({ instances: 30, policies: 2 });
+    await rm(join(lab.clusters, 'lost'), { recursive: true });
+    expect((await lab.run(['cluster', 'down', 'lost'])).code).toBe(66);
+    const down = await lab.run(['cluster', 'down', 'lost', '--project', 'hpc-proj', '--zone', 'us-central1-a']);
+    expect(down.code, down.err).toBe(0);
+    expect(down.out).toMatch(/deleted 30 VM\(s\) and 2 placement policies/);
+    expect(lab.double.counts()).toEqual({ instances: 0, policies: 0 });
   });
 
   it('never prints or writes the token', async () => {

@@ -42,6 +42,8 @@ export interface ComputeApi {
   deleteInstance(project: string, zone: string, name: string): Promise<OperationRef | undefined>;
   deletePolicy(project: string, region: string, name: string): Promise<OperationRef | undefined>;
   policyExists(project: string, region: string, name: string): Promise<boolean>;
+  /** Names of the region's policies that match a regular expression (Compute Engine's `name eq` filter). */
+  listPolicies(project: string, region: string, pattern: string): Promise<string[]>;
   listInstances(project: string, zone: string, cluster: string): Promise<InstanceInfo[]>;
   getInstance(project: string, zone: string, name: string): Promise<InstanceInfo | undefined>;
   /** The `hostkeys/` guest attributes; undefined while the guest has not published them. */
@@ -135,6 +137,10 @@ export async function openComputeApi(auth: Credentials, env: Readonly<Record<str
     },
     async policyExists(project, region, name) {
       return (await tolerate404(() => retry(`reading the placement policy ${name}`, () => v1Policies.get({ project, region, resourcePolicy: name }, noRetry())))) !== undefined;
+    },
+    async listPolicies(project, region, pattern) {
+      const [items] = await retry(`listing the placement policies in ${region}`, () => v1Policies.list({ project, region, filter: `name eq "${pattern}"` }, noRetry()));
+      return items.map((item) => item.name ?? '').filter(Boolean);
     },
     async listInstances(project, zone, cluster) {
       const [items] = await retry(`listing the VMs of ${cluster}`, () => vms.list({ project, zone, filter: `labels.${CLUSTER_LABEL}=${cluster}` }, noRetry()));

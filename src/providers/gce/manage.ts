@@ -42,7 +42,7 @@ export function teardownTarget(state: ClusterState, flags: { project?: string | 
   const cluster = state.cluster;
   const instances = [...(cluster?.nodes.map((node) => node.name) ?? []), ...(cluster?.head ? [cluster.head.name] : []), ...state.journal.instances];
   const policies = [...(cluster?.policies.map((policy) => policy.name) ?? []), ...state.journal.policies];
-  return { name: state.name, project, zone, region: regionOf(zone), instances: [...new Set(instances)], policies: [...new Set(policies)], operations: state.journal.operations };
+  return { name: state.name, project, zone, region: regionOf(zone), instances: [...new Set(instances)], policies: [...new Set(policies)], operations: state.journal.operations, findPolicies: !recorded };
 }
 
 export async function downCluster(state: ClusterState, target: TeardownTarget, context: GceContext): Promise<TeardownResult> {

@@ -19,6 +19,11 @@ export interface TeardownTarget {
   policies: readonly string[];
   /** Operations of creates that may still be running (from the journal). */
   operations: readonly OperationRef[];
+  /**
+   * Without a cluster folder nothing records the policies (they carry no
+   * labels): find them by the names up gives them, NAME-compact[-N].
+   */
+  findPolicies?: boolean;
 }
 
 export interface TeardownOptions {
@@ -53,6 +58,8 @@ export async function teardown(api: ComputeApi, target: TeardownTarget, options:
   // Creates still in flight finish first, so that no VM appears after the sweep looked.
   await settle(api, target.operations, 'a create still in flight', options);
   const deleted: TeardownResult = { instances: [], policies: [] };
+  // Names are [a-z0-9-], so the name is its own regular expression (matched whole, RE2).
+  const policies = target.findPolicies ? [...new Set([...target.policies, ...(await api.listPolicies(project, region, `${target.name}-compact(-[0-9]+)?`))])] : [...target.policies];
   for (let pass = 1; ; pass += 1) {
     if (options.signal?.aborted) throw interrupted(options.signal);
     const labelled = (await api.listInstances(project, zone, target.name)).map((instance) => instance.name);
@@ -62,7 +69,7 @@ export async function teardown(api: ComputeApi, target: TeardownTarget, options:
     if (refs.some(Boolean)) options.log(`down: deleting ${refs.filter(Boolean).length} VM(s)`);
     const vmProblems = await settle(api, refs, 'deleting the VMs', options);
     const policyProblems: string[] = [];
-    const policyRefs = await mapLimit(target.policies, API_CONCURRENCY, async (policy) => {
+    const policyRefs = await mapLimit(policies, API_CONCURRENCY, async (policy) => {
       try {
         return await api.deletePolicy(project, region, policy);
       } catch (error) {
@@ -72,13 +79,13 @@ export async function teardown(api: ComputeApi, target: TeardownTarget, options:
         return undefined;
       }
     });
-    target.policies.forEach((policy, i) => policyRefs[i] && !deleted.policies.includes(policy) && deleted.policies.push(policy));
+    policies.forEach((policy, i) => policyRefs[i] && !deleted.policies.includes(policy) && deleted.policies.push(policy));
     if (policyRefs.some(Boolean)) options.log(`down: deleting ${policyRefs.filter(Boolean).length} placement polic${policyRefs.filter(Boolean).length === 1 ? 'y' : 'ies'}`);
     policyProblems.push(...(await settle(api, policyRefs, 'deleting the placement policies', options)));
     // What is left, as Compute Engine reports it now (every VM hpcrun creates carries the label from its first request).
     const remaining = [
       ...(await api.listInstances(project, zone, target.name)).map((instance) => instance.name),
-      ...(await mapLimit(target.policies, API_CONCURRENCY, async (policy) => ((await api.policyExists(project, region, policy)) ? policy : undefined))).filter((name): name is string => name !== undefined),
+      ...(await mapLimit(policies, API_CONCURRENCY, async (policy) => ((await api.policyExists(project, region, policy)) ? policy : undefined))).filter((name): name is string => name !== undefined),
     ];
     if (remaining.length === 0) return deleted;
     if (Date.now() >= deadline) {

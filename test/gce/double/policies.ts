@@ -45,6 +45,15 @@ export function handlePolicies(state: DoubleState, route: Route): unknown {
   const [scope, region, collection, name] = route.parts;
   if (scope !== 'regions' || !region || collection !== 'resourcePolicies') return undefined;
   const { project } = route;
+  if (route.method === 'GET' && name === undefined) {
+    // resourcePolicies.list with the `name eq "RE2"` filter (a whole-name match).
+    const filter = route.query.get('filter');
+    const match = filter === null ? undefined : /^name\s+eq\s+"?([^"]+)"?$/.exec(filter);
+    if (filter !== null && !match) throw badRequest(`Invalid value for field 'filter': '${filter}'.`);
+    const pattern = match ? new RegExp(`^(?:${match[1]})$`) : /.*/;
+    const items = [...state.policies.values()].filter((policy) => policy.project === project && policy.region === region && pattern.test(policy.name)).map((policy) => policyJson(state, project, region, policy.name));
+    return { kind: 'compute#resourcePolicyList', id: `projects/${project}/regions/${region}/resourcePolicies`, ...(items.length > 0 ? { items } : {}), selfLink: `${BASE}/projects/${project}/regions/${region}/resourcePolicies` };
+  }
   if (route.method === 'POST' && name === undefined) {
     const requestId = route.query.get('requestId') ?? undefined;
     const seen = requestId ? state.byRequestId.get(requestId) : undefined;
