@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Deps } from '../deps.js';
 import { HpcrunError, inputError, usageError } from '../errors.js';
 import { catalogError, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
-import { type ClusterSpec, clusterSpec, estimateCost, parsePublicKey, sshKeysLine, upCalls, wireOf } from '../core/gce/index.js';
+import { type ClusterSpec, ROOT_LOGIN_WARNING, clusterSpec, estimateCost, parsePublicKey, sshKeysLine, upCalls, wireOf } from '../core/gce/index.js';
 import { parsePlanFile, PLAN_FILES } from '../core/plan/index.js';
 import { requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { readInput } from '../io/read-input.js';
@@ -110,6 +110,7 @@ export async function upSpec(options: UpOptions, deps: Deps): Promise<{ spec: Cl
     },
     catalog,
   );
+  if (user === 'root') deps.stderr.write(`${ROOT_LOGIN_WARNING}\n`);
   return { spec, catalog };
 }
 

@@ -27,7 +27,7 @@ describe('cluster commands refuse bad input with a documented exit status', () =
     ['--nodes 0', [...UP, '--machine', 'c2-standard-60', '--nodes', '0', '--yes'], {}, 64, /HPCRUN_BAD_NUMBER: --nodes "0" is not a positive whole number/],
     ['--max-distance 4', [...UP, ...shape, '--max-distance', '4'], {}, 64, /HPCRUN_BAD_NUMBER: --max-distance 4 is not 1, 2 or 3/],
     ['a TTL below 30 s', [...UP, ...shape, '--ttl', '10s'], {}, 64, /HPCRUN_GCE_BAD_TTL/],
-    ['root as the SSH user', [...UP, ...shape, '--ssh-user', 'root'], {}, 64, /HPCRUN_GCE_BAD_USER/],
+    ['an SSH user that is no login name', [...UP, ...shape, '--ssh-user', 'Bad User'], {}, 64, /HPCRUN_GCE_BAD_USER/],
     ['no SSH public key', [...UP, ...shape, '--ssh-key', '/nonexistent/key.pub'], {}, 66, /HPCRUN_SSH_KEY_MISSING/],
     ['both --plan and --machine', [...UP, ...shape, '--plan', FIXTURES], {}, 64, /HPCRUN_GCE_PLAN_AND_SHAPE/],
     ['no credentials', [...UP, ...shape, '--name', 'nocreds'], { GOOGLE_OAUTH_ACCESS_TOKEN: undefined }, 69, /HPCRUN_GCP_NO_CREDENTIALS: no Google Cloud credentials.*\n.*fix: run `gcloud auth application-default login`/],

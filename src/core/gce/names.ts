@@ -77,11 +77,14 @@ export function parsePublicKey(text: string, source: string): { type: string; ke
 }
 
 export function requireSshUser(user: string): string {
-  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user) || user === 'root') {
-    throw usageError('HPCRUN_GCE_BAD_USER', `${JSON.stringify(user)} cannot log in to the VMs${user === 'root' ? ' (the guest environment does not create keys for root)' : ''}`, 'give --ssh-user a lowercase login name such as hpc');
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
+    throw usageError('HPCRUN_GCE_BAD_USER', `${JSON.stringify(user)} is not a login name`, 'give --ssh-user a lowercase login name such as hpc');
   }
   return user;
 }
+
+/** Google's images refuse root logins over SSH (PermitRootLogin no); an image of your own may not. */
+export const ROOT_LOGIN_WARNING = 'warning: --ssh-user root: Google\'s images refuse root logins over SSH; use --ssh-user NAME unless your image allows them';
 
 /** The `ssh-keys` metadata line the guest environment turns into an account with this key. */
 export const sshKeysLine = (user: string, key: { type: string; key: string }, comment = user): string => `${user}:${key.type} ${key.key} ${comment}`;
