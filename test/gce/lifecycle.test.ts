@@ -122,6 +122,18 @@ describe('cluster lifecycle on the Compute Engine double', () => {
     expect(lab.double.counts()).toEqual({ instances: 0, policies: 0 });
   });
 
+  it('reads every page of instances.list', async () => {
+    await lab.close();
+    lab = await openLab({ pageSize: 2 });
+    expect((await lab.run([...UP, '--machine', 'c2-standard-60', '--nodes', '5', '--name', 'pages', '--yes'])).code).toBe(0);
+    expect(lab.double.requests('GET', /\/instances\?.*pageToken=/).length).toBeGreaterThan(0);
+    const status = await lab.run(['cluster', 'status', 'pages']);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(/5 of 5 VM\(s\) running/);
+    expect((await lab.run(['cluster', 'down', 'pages'])).code).toBe(0);
+    expect(lab.double.counts()).toEqual({ instances: 0, policies: 0 });
+  });
+
   it('never prints or writes the token', async () => {
     const up = await lab.run([...UP, '--machine', 'c2-standard-60', '--nodes', '2', '--name', 'tok', '--yes']);
     expect(up.code, up.err).toBe(0);
