@@ -142,7 +142,7 @@ export function register(program: Command, deps: Deps, status_: ExitStatus): voi
     .option('--tier1', 'Tier_1 networking (needs >= 30 vCPUs)')
     .option('--max-distance <d>', 'compact placement maxDistance 1..3 (beta API); default: not set')
     .option('--image <family>', 'boot image: FAMILY, PROJECT/FAMILY or projects/P/global/images/...; it needs your MPI (default cloud-hpc-image-public/hpc-rocky-linux-8)')
-    .option('--name <name>', 'cluster name and label value (default hpcrun-YYYYMMDD-HHMM)')
+    .option('--name <name>', 'cluster name and label value (default hpcrun-YYYYMMDD-HHMMSS, UTC)')
     .option('--head', 'add a head (login) node with an external address; launch runs mpirun there')
     .option('--ttl <duration>', 'Compute Engine deletes the VMs after this long, e.g. 90m, 4h')
     .option('--network <name>', 'VPC network (default "default")')

@@ -42,6 +42,8 @@ export async function openLab(options: DoubleOptions = {}): Promise<Lab> {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: endpoint,
     GOOGLE_OAUTH_ACCESS_TOKEN: double.token,
     HPCRUN_GCE_TIMING: FAST_TIMING,
+    // Child processes too: Application Default Credentials must never probe the metadata server.
+    METADATA_SERVER_DETECTION: 'none',
   };
   return {
     double,

@@ -42,7 +42,7 @@ async function start(forged: number | undefined): Promise<Record<string, string>
   });
   const endpoint = await double.start();
   dir = await mkdtemp('/var/tmp/hpcrun-gce-it-');
-  return { CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: endpoint, GOOGLE_OAUTH_ACCESS_TOKEN: double.token, HPCRUN_CLUSTERS_DIR: dir, HPCRUN_GCE_TIMING: FAST };
+  return { CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: endpoint, GOOGLE_OAUTH_ACCESS_TOKEN: double.token, HPCRUN_CLUSTERS_DIR: dir, HPCRUN_GCE_TIMING: FAST, METADATA_SERVER_DETECTION: 'none' };
 }
 
 async function up(name: string, env: Record<string, string>): Promise<void> {

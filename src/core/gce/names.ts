@@ -39,10 +39,10 @@ export function requireClusterName(name: string): string {
   return name;
 }
 
-/** The default cluster name, from the clock: hpcrun-20260131-1205. */
+/** The default cluster name, from the clock (UTC): hpcrun-20260131-120502. */
 export function defaultClusterName(now: Date): string {
   const iso = now.toISOString();
-  return `hpcrun-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 16).replace(':', '')}`;
+  return `hpcrun-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
 /** Node names: NAME-0001, NAME-0002, ... (wider beyond 9,999 nodes). */

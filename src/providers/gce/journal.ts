@@ -72,8 +72,9 @@ export interface JournalSummary {
 
 export function summarise(events: readonly JournalEvent[]): JournalSummary {
   const begin = events.find((event): event is Extract<JournalEvent, { event: 'begin' }> => event.event === 'begin');
-  const policies = new Set<string>(begin?.policies ?? []);
-  const instances = new Set<string>(begin?.instances ?? []);
+  // What a create line names was (maybe) created; `begin` only says what was planned.
+  const policies = new Set<string>();
+  const instances = new Set<string>();
   const operations: OperationRef[] = [];
   let last: JournalSummary['last'];
   for (const event of events) {
