@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast pure unit tests; integration tests that drive the real
-// virtual cluster (network namespaces, sshd, mpirun); and Slurm tests, each
-// file of which starts its own real Slurm over loopback. The cluster projects
+// Four projects: fast pure unit tests; integration tests that drive the real
+// virtual cluster (network namespaces, sshd, mpirun); Slurm tests, each
+// file of which starts its own real Slurm over loopback; and the Compute
+// Engine tests, which drive @google-cloud/compute against a local double of
+// the REST API on 127.0.0.1 (no global setup, no cloud, no namespaces). The cluster projects
 // run their files one at a time because they share one testbed and this
 // machine has two cores; `npm test` runs the projects one after another.
 export default defineConfig({
@@ -33,6 +35,18 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'gce',
+          include: ['test/gce/**/*.test.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 60_000,
+          // Application Default Credentials must never probe the real
+          // metadata server from a test: all traffic stays on 127.0.0.1.
+          env: { METADATA_SERVER_DETECTION: 'none' },
         },
       },
     ],

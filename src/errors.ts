@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'output' // an output path cannot be written
   | 'remote' // the connection to a node was lost while the job ran
   | 'timeout' // the job ran past --timeout
+  | 'cloud' // a cloud API refused or failed a request (quota, capacity, permission, an operation's error)
   | 'interrupted'; // SIGINT/SIGTERM stopped the command
 
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
@@ -26,6 +27,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   internal: 70,
   benchmark: 71,
   output: 73,
+  cloud: 75,
   remote: 76,
   timeout: 124,
   interrupted: 130,
@@ -45,6 +47,7 @@ export const DEFAULT_HINTS: Readonly<Record<ErrorKind, string>> = {
   internal: 'this is a bug in hpcrun; please report it with the command you ran',
   benchmark: 'check the failing hosts; the other rows were kept',
   output: 'choose an output path in a directory you can write',
+  cloud: 'read the cloud API\'s error above (quota, capacity, permissions); `hpcrun cluster down NAME` removes whatever was created',
   remote: 'check the connection to the head node, and look there for leftover processes',
   timeout: 'raise --timeout, or check the job for a hang',
   interrupted: 'run the command again to finish',

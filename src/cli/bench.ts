@@ -13,6 +13,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .command('bench')
     .description('measure inter-node latency and bandwidth with OSU-style kernels and honest statistics')
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
+    .option('--cluster <name>', 'measure the nodes of a cluster made by `hpcrun cluster up` (through its head node, if it has one)')
     .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
     .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
     .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a range 1:4MiB of powers of two (both ends powers of two)', '8,1KiB,64KiB,1MiB')

@@ -16,6 +16,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--slurm', 'take the nodes from the Slurm allocation hpcrun runs in (default when SLURM_JOB_ID is set and --hosts is not)')
     .addOption(new Option('--launcher <name>', 'inside Slurm: srun (default) or the MPI\'s own mpirun').choices(['srun', 'mpirun']))
     .option('--plan <dir>', 'run a plan made by `hpcrun plan --hosts FILE --out DIR`: its rankfile fixes every rank\'s host')
+    .option('--cluster <name>', 'the nodes of a cluster made by `hpcrun cluster up` (its inventory, verified host keys and head node); with --plan, the plan\'s node i is the cluster\'s node i')
     .option('--np <n>', 'number of MPI ranks (default: every slot, or every task of the Slurm allocation)')
     .option('--ppn <k>', 'ranks per node (default: fill each host\'s slots in order)')
     .option('--head <host>', 'run mpirun on this host over SSH instead of here')
@@ -46,7 +47,8 @@ Examples:
   hpcrun launch --hosts vms.txt --np 32 --bcast --stage input.nml -- ./solver input.nml
   salloc -N 4 --ntasks-per-node 16 hpcrun launch -- ./app          (srun --mpi=pmix, 64 ranks)
   salloc -N 2 hpcrun launch --launcher mpirun --np 8 -- ./app
-  hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil`,
+  hpcrun plan --grid 8x8x8 --cores-per-node 64 --hosts hosts.txt --out plan/ && hpcrun launch --plan plan/ -- ./stencil
+  hpcrun launch --cluster demo --np 90 -- ./solver                (a cluster from \`hpcrun cluster up\`)`,
     )
     .action(async (argv: string[], options: LaunchOptions) => {
       status.code = await (await load()).run(options, argv, deps);

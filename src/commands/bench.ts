@@ -23,6 +23,7 @@ export interface BenchOptions {
   head?: string;
   port?: string;
   skipUnreachable?: boolean;
+  cluster?: string;
   kind: string;
   sizes: string;
   pairs: string;

@@ -13,6 +13,7 @@ import { compressHostlist } from '../core/slurm/hostlist.js';
 import { formatDuration, requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
+import { clusterHosts } from '../providers/gce/index.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
 import type { SshOptions } from '../providers/ssh/index.js';
@@ -35,6 +36,7 @@ export interface LaunchOptions {
   acceptNewHostKeys?: boolean;
   mpi?: MpiFlavour;
   plan?: string;
+  cluster?: string;
   bcast?: boolean;
   stage?: string[];
 }
@@ -48,13 +50,14 @@ export interface LaunchSpec {
   plan: PlanLaunch | undefined;
 }
 
-export async function toSpec(options: LaunchOptions, program: string[]): Promise<LaunchSpec> {
+/** `bind`: with --cluster, the cluster's nodes in order; the plan's node i runs on bind[i]. */
+export async function toSpec(options: LaunchOptions, program: string[], bind?: readonly string[]): Promise<LaunchSpec> {
   if (program.length === 0) throw usageError('HPCRUN_NO_PROGRAM', 'no program given to launch', 'put the program after --, for example: hpcrun launch --hosts hosts --np 4 -- ./a.out');
   const timeout = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
   const np = options.np === undefined ? undefined : requirePositiveInt(options.np, '--np');
   if (options.plan) {
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
-    const plan = await readPlanDir(options.plan);
+    const plan = await readPlanDir(options.plan, bind);
     if (np !== undefined && np !== plan.ranks) {
       throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${count(plan.ranks, 'rank')}`, 'drop --np, or plan again for the new rank count');
     }
@@ -167,7 +170,7 @@ export function sshOptionsOf(options: Pick<LaunchOptions, 'identity' | 'user' | 
 }
 
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
-  const spec = await toSpec(options, program);
+  const spec = await toSpec(options, program, options.cluster && options.plan ? clusterHosts(options.cluster, deps) : undefined);
   const ssh = sshOptionsOf(options);
   if (options.head) requireHostName(options.head, '--head');
   const planHosts: InventoryHost[] | undefined = spec.plan?.placed.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));

@@ -44,7 +44,12 @@ function checkAgainstPlan(plan: StoredPlan, name: string, text: string): void {
   }
 }
 
-export async function readPlanDir(dir: string): Promise<PlanLaunch> {
+/**
+ * Reads a plan folder. With `bind` (the nodes of a cluster, in order), node i
+ * of the plan runs on bind[i]: a plan made with placeholder names for
+ * `hpcrun cluster up --plan DIR` then runs on the cluster it made.
+ */
+export async function readPlanDir(dir: string, bind?: readonly string[]): Promise<PlanLaunch> {
   let data: unknown;
   const text = await read(dir, PLAN_FILES.plan);
   try {
@@ -54,19 +59,23 @@ export async function readPlanDir(dir: string): Promise<PlanLaunch> {
   }
   const plan = parsePlanFile(data);
   const hosts = plan.nodes.map((node) => requireHostName(node.host, join(dir, PLAN_FILES.plan)));
-  if (hosts.join('\n') === placeholderHosts(plan.nodeCount).join('\n')) {
+  if (!bind && hosts.join('\n') === placeholderHosts(plan.nodeCount).join('\n')) {
     throw new HpcrunError('usage', 'HPCRUN_PLAN_PLACEHOLDERS', `the plan names placeholder hosts (${hosts[0]}…), not real nodes`, {
       hint: 'plan again with --hosts FILE listing your nodes',
     });
+  }
+  if (bind && bind.length < plan.nodes.length) {
+    throw new HpcrunError('infeasible', 'HPCRUN_PLAN_TOO_BIG', `the plan needs ${plan.nodes.length} nodes, but the cluster has ${bind.length}`, { hint: 'create the cluster from the plan: `hpcrun cluster up --plan DIR`' });
   }
   // The file the plan's own launcher reads must still say what plan.json says.
   const kind = launcherFor(plan.mpi).hostFileKind;
   const name = kind === 'hostfile' ? PLAN_FILES.rankfile : kind === 'machinefile' ? PLAN_FILES.machinefile : PLAN_FILES.slurmHostfile;
   checkAgainstPlan(plan, name, await read(dir, name));
   const rankToNode = Int32Array.from(plan.rankToNode);
+  const nodes = bind ? plan.nodes.map((node, i) => ({ ...node, host: bind[i] as string })) : plan.nodes;
   return {
     ranks: plan.ranks,
     flavour: plan.mpi,
-    placed: { nodes: plan.nodes, rankToNode, rankSlot: rankSlots(rankToNode, plan.nodes.length), ranksPerNode: plan.ranksPerNode, threadsPerRank: plan.threadsPerRank },
+    placed: { nodes, rankToNode, rankSlot: rankSlots(rankToNode, plan.nodes.length), ranksPerNode: plan.ranksPerNode, threadsPerRank: plan.threadsPerRank },
   };
 }

@@ -1,12 +1,14 @@
 // Which provider a command's nodes come from, by its flags:
 //   --hosts FILE          the SSH inventory
 //   --slurm, SLURM_JOB_ID the Slurm allocation hpcrun runs in
+//   --cluster NAME        a cluster made by `hpcrun cluster up`, over SSH
 //   --plan DIR (alone)    the plan's own hosts, over SSH
 // An explicit --hosts wins over an allocation found in the environment.
 
 import type { Deps } from '../deps.js';
 import { usageError } from '../errors.js';
 import type { InventoryHost } from '../core/inventory.js';
+import { clusterProvider } from './gce/index.js';
 import { slurmProvider } from './slurm/index.js';
 import { type SshOptions, sshProvider } from './ssh/index.js';
 import type { LauncherChoice, Provider } from './types.js';
@@ -15,10 +17,15 @@ export interface NodeSourceFlags {
   hosts?: string | undefined;
   slurm?: boolean | undefined;
   head?: string | undefined;
+  cluster?: string | undefined;
 }
 
 export function selectProvider(flags: NodeSourceFlags, choice: LauncherChoice | undefined, ssh: SshOptions, deps: Deps, planHosts?: readonly InventoryHost[]): Provider {
   if (flags.hosts && flags.slurm) throw usageError('HPCRUN_TWO_NODE_SOURCES', '--hosts and --slurm both name the nodes', 'give one: --hosts FILE for SSH, or --slurm inside an allocation');
+  if (flags.cluster) {
+    if (flags.hosts || flags.slurm || flags.head) throw usageError('HPCRUN_TWO_NODE_SOURCES', '--cluster names the nodes (and the head node, if the cluster has one), so --hosts, --slurm and --head cannot be given with it', 'drop --hosts/--slurm/--head');
+    return clusterProvider(flags.cluster, ssh, deps);
+  }
   if (flags.hosts) return sshProvider({ inventory: flags.hosts, head: flags.head, ssh }, deps);
   const inAllocation = flags.slurm === true || (deps.env.SLURM_JOB_ID !== undefined && deps.env.SLURM_JOB_ID !== '' && !flags.head);
   if (inAllocation) {

@@ -4,6 +4,7 @@
 // its schema, types, check function and a FileFormat, plus its line in FORMATS.
 
 import { catalogFormat } from './catalog.js';
+import { clusterFormat } from './cluster.js';
 import { jobFormat } from './job.js';
 import type { FileFormat } from './json-schema.js';
 import { planFileFormat } from './plan-file.js';
@@ -13,6 +14,10 @@ export {
   CATALOG_SCHEMA_VERSION, CatalogSchema, CatalogShapeSchema, figureValue, isFigure, validateCatalog,
   type Catalog, type CatalogShape, type Figure, type FigureOr,
 } from './catalog.js';
+export {
+  CLUSTER_KIND, CLUSTER_SCHEMA_VERSION, ClusterNodeSchema, ClusterPolicySchema, ClusterSchema, JournalEventSchema, checkCluster,
+  type Cluster, type ClusterNode, type ClusterPolicy, type JournalEvent,
+} from './cluster.js';
 export {
   GCE_PLACEMENT_MODES, JOB_FIELDS, JobSchema, MAPPING_POLICIES, MPI_FLAVOURS, isJobField, jobFieldMessage, parseGrid,
   type GcePlacementMode, type JobField, type JobFields, type JobInput, type MappingPolicy, type MpiFlavour,
@@ -32,4 +37,4 @@ export {
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat];
