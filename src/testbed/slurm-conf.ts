@@ -86,6 +86,21 @@ export function slurmLayout(options: { nodes: number; dir: string; cpusPerNode?:
   };
 }
 
+/**
+ * Open MPI under this cluster, where every node is the same host: TCP over
+ * loopback, no binding (ranks of different "nodes" would pin the same core),
+ * no busy polling, root allowed (DESIGN §7). Jobs get it in their environment.
+ */
+export const OMPI_ON_LOCAL_SLURM: Readonly<Record<string, string>> = {
+  OMPI_ALLOW_RUN_AS_ROOT: '1',
+  OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1',
+  OMPI_MCA_btl: 'tcp,self',
+  OMPI_MCA_btl_tcp_if_include: 'lo',
+  OMPI_MCA_oob_tcp_if_include: 'lo',
+  OMPI_MCA_hwloc_base_binding_policy: 'none',
+  OMPI_MCA_mpi_yield_when_idle: '1',
+};
+
 /** The environment a Slurm client (sinfo, srun, salloc, sbatch) needs to use this cluster. */
 export function slurmClientEnv(layout: SlurmLayout): Record<string, string> {
   return { SLURM_CONF: layout.conf };

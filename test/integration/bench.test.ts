@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResultSet } from '../../src/results/index.js';
-import { INVENTORY, finished, hpcrun, hpcrunOn, sshdPidOf } from './cluster.js';
+import { INVENTORY, finished, hpcrun, hpcrunOn, sshdPidOf, stderrUntil } from './cluster.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -151,14 +151,7 @@ describe('bench across the virtual cluster', () => {
   it('keeps the other pairs, and marks the failed ones with the reason, when a node dies mid-run', async () => {
     const out = join(scratch, 'node-dies');
     const child = hpcrunOn('hpcrun-n1', ['bench', '--hosts', INVENTORY, '--kind', 'latency', '--sizes', '8', '--pairs', 'all', '--max-samples', '2000', '--out', out]);
-    let seen = '';
-    await new Promise<void>((resolve) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/^bench: \[1\/3 pairs\]/m.test(seen)) resolve();
-      });
-      void child.finally(() => resolve());
-    });
+    await stderrUntil(child, /^bench: \[1\/3 pairs\]/m);
     // hpcrun-n3 dies: every process in its namespace.
     for (const pid of (await execa('ip', ['netns', 'pids', 'hpcrun-n3'])).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
     try {

@@ -48,3 +48,15 @@ export function ranksByHost(stdout: string): Record<string, number[]> {
   for (const ranks of Object.values(map)) ranks.sort((a, b) => a - b);
   return map;
 }
+
+/** Resolves with the child's stderr so far once it matches `until` (or the child has ended). */
+export function stderrUntil(child: ReturnType<typeof hpcrunOn>, until: RegExp): Promise<string> {
+  let seen = '';
+  return new Promise<string>((resolve) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (until.test(seen)) resolve(seen);
+    });
+    void child.finally(() => resolve(seen));
+  });
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
-import { INVENTORY, NODES, ROOT, STATE_DIR, finished, hpcrun, hpcrunOn, ranksByHost, sshdPidOf } from './cluster.js';
+import { INVENTORY, NODES, ROOT, STATE_DIR, finished, hpcrun, hpcrunOn, ranksByHost, sshdPidOf, stderrUntil } from './cluster.js';
 
 const HOSTILE = 'x; touch /tmp/p $(touch /tmp/p) `touch /tmp/p` "q" \'s\' \n';
 let rankhost: string;
@@ -127,14 +127,7 @@ describe('launch across the virtual cluster', () => {
   it.each([['locally', 'hpcrun-n1', []], ['through --head', 'login', ['--head', 'hpcrun-n1']]])('stops the job on Ctrl-C %s and leaves no hostfile', async (_how, on, extra) => {
     const before = await jobDirs();
     const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '2', '--', 'sleep', '97']);
-    let seen = '';
-    await new Promise<void>((resolve) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('preflight:')) resolve();
-      });
-      void child.finally(() => resolve());
-    });
+    const seen = await stderrUntil(child, /preflight:/);
     expect(seen).toMatch(/preflight: 3 hosts ok/);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGINT');
@@ -165,14 +158,7 @@ describe('a node that dies during the run', () => {
   it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('is named, the job stops within 30 s and nothing is left on the others (from %s)', async (on, extra) => {
     const before = await jobDirs();
     const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '89']);
-    let seen = '';
-    await new Promise<void>((resolve) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('preflight:')) resolve();
-      });
-      void child.finally(() => resolve());
-    });
+    await stderrUntil(child, /preflight:/);
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline && !(await commandsOn('hpcrun-n2')).includes('sleep')) await new Promise((resolve) => setTimeout(resolve, 200));
     const killed = Date.now();

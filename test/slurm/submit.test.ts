@@ -12,15 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
-import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
+import { OMPI_ON_LOCAL_SLURM, slurmStateDir } from '../../src/testbed/slurm-conf.js';
 import { BIN, ROOT, ranksByHost } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
-// Open MPI under Slurm on one host: TCP over loopback, no binding (DESIGN §7), no busy polling.
-const OMPI = {
-  OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1', OMPI_MCA_btl: 'tcp,self', OMPI_MCA_btl_tcp_if_include: 'lo',
-  OMPI_MCA_oob_tcp_if_include: 'lo', OMPI_MCA_hwloc_base_binding_policy: 'none', OMPI_MCA_mpi_yield_when_idle: '1',
-};
+const OMPI = OMPI_ON_LOCAL_SLURM;
 let cluster: SlurmCluster;
 let scratch: string;
 let rankhost: string;
