@@ -106,6 +106,11 @@ export function sshdConfig(node: TestbedNode, paths: TestbedPaths): string {
     'MaxSessions 100',
     // As Debian's own sshd: launch --bcast and bench copy files over SFTP.
     'Subsystem sftp internal-sftp',
+    // bash reads ~/.bashrc for a command sent over ssh unless SHLVL says it is
+    // nested. The nodes share this machine's root account, whose .bashrc may
+    // do slow or locking work (pyenv's rehash takes a lock that a node killed
+    // by a test can leave behind); cluster nodes' sessions run commands only.
+    'SetEnv SHLVL=1',
     '',
   ].join('\n');
 }
