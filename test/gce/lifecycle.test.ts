@@ -67,10 +67,14 @@ describe('cluster lifecycle on the Compute Engine double', () => {
     }
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
 
+    // mpirun starts its daemons through hpcrun's agent, on connections verified against the cluster's known_hosts;
+    // with OpenSSH instead (HPCRUN_RSH_AGENT=ssh), mpirun's ssh gets that known_hosts and user.
     const launch = await lab.run(['launch', '--cluster', 'demo', '--np', '6', '--ppn', '2', '--dry-run', '--', './app']);
     expect(launch.code, launch.err).toBe(0);
-    expect(launch.out).toContain(`UserKnownHostsFile=${join(dir, 'known_hosts')}`);
-    expect(launch.out).toContain('-l hpc');
+    expect(launch.out).toContain('--mca plm_rsh_agent');
+    const overSsh = await lab.run(['launch', '--cluster', 'demo', '--np', '6', '--ppn', '2', '--dry-run', '--', './app'], { HPCRUN_RSH_AGENT: 'ssh' });
+    expect(overSsh.out).toContain(`UserKnownHostsFile=${join(dir, 'known_hosts')}`);
+    expect(overSsh.out).toContain('-l hpc');
     for (const node of cluster.nodes) expect(launch.out).toContain(`${node.ip} slots=2`);
 
     const status = await lab.run(['cluster', 'status', 'demo']);

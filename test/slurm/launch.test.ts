@@ -96,7 +96,7 @@ describe('launch inside a Slurm allocation', () => {
   });
 
   it.each([
-    [['-N', '2'], ['launch', '--np', '5', '--', 'hostname'], 67, /HPCRUN_NOT_ENOUGH_SLOTS: --np 5 needs 5 slots but the 2 host\(s\) offer 4/],
+    [['-N', '2'], ['launch', '--np', '5', '--', 'hostname'], 67, /HPCRUN_NOT_ENOUGH_SLOTS: --np 5 needs 5 slots but the 2 hosts offer 4/],
     [['-N', '1'], ['launch', '--head', 'sn1', '--slurm', '--', 'hostname'], 64, /HPCRUN_SLURM_HEAD/],
     [['-N', '2'], ['launch', '--', './no-such-program-hpcrun'], 68, /HPCRUN_PROGRAM_MISSING: \.\/no-such-program-hpcrun was not found on sn1, sn2/],
   ])('refuses salloc %j hpcrun %j with status %i', async (salloc, args, status, message) => {
