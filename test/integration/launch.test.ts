@@ -3,7 +3,7 @@
 
 import { execa } from 'execa';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -330,10 +330,14 @@ describe('testbed', () => {
   it('says clearly that it needs root, and the demo falls back to localhost', async () => {
     const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', `HOME=${scratch}`, 'PATH=/usr/local/bin:/usr/bin:/bin'];
     await execa('chmod', ['0777', scratch]);
-    const refused = await execa('setpriv', [...asNobody, process.execPath, join(ROOT, 'dist/bin.js'), 'testbed', 'up', '--nodes', '2'], { reject: false });
+    // This Node.js, where nobody may run it (npx installs Node 24 under /root, which is 0700).
+    const node = join(scratch, 'node');
+    await copyFile(process.execPath, node);
+    await chmod(node, 0o755);
+    const refused = await execa('setpriv', [...asNobody, node, join(ROOT, 'dist/bin.js'), 'testbed', 'up', '--nodes', '2'], { reject: false });
     expect(refused.exitCode).toBe(69);
     expect(refused.stderr).toMatch(/HPCRUN_TESTBED_NEEDS_ROOT: the virtual cluster needs root/);
-    const demo = await execa('setpriv', [...asNobody, process.execPath, join(ROOT, 'dist/bin.js'), 'demo'], { reject: false });
+    const demo = await execa('setpriv', [...asNobody, node, join(ROOT, 'dist/bin.js'), 'demo'], { reject: false });
     expect(demo.exitCode, demo.stderr).toBe(0);
     expect(demo.stderr).toMatch(/no virtual cluster here .*running on localhost instead/);
     expect(demo.stdout.match(/^rank \d of 2 on \S+$/gm)).toHaveLength(2);
