@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
-import { OMPI_ON_LOCAL_SLURM, slurmStateDir } from '../../src/testbed/slurm-conf.js';
+import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
+import { userEnv } from './helpers.js';
 import { BIN, ROOT, ranksByHost } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
-const OMPI = OMPI_ON_LOCAL_SLURM;
 let cluster: SlurmCluster;
 let scratch: string;
 let rankhost: string;
@@ -30,15 +30,9 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** The environment of a user on the cluster's login node: this cluster's SLURM_CONF, no SLURM_* from outside. */
-function userEnv(): Record<string, string> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => !entry[0].startsWith('SLURM_') && entry[1] !== undefined));
-  return { ...inherited, ...cluster.env, ...OMPI };
-}
-
 /** `salloc ARGS hpcrun HPCRUN_ARGS`, as a user types it. */
 async function inAllocation(salloc: readonly string[], args: readonly string[]) {
-  const result = await execa('salloc', [...salloc, process.execPath, BIN, ...args], { env: userEnv(), extendEnv: false, reject: false, stdin: 'ignore', timeout: 90_000 });
+  const result = await execa('salloc', [...salloc, process.execPath, BIN, ...args], { env: userEnv(cluster.env), extendEnv: false, reject: false, stdin: 'ignore', timeout: 90_000 });
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
@@ -106,7 +100,7 @@ describe('launch inside a Slurm allocation', () => {
   });
 
   it('refuses --slurm outside any allocation', async () => {
-    const result = await execa(process.execPath, [BIN, 'launch', '--slurm', '--', 'hostname'], { env: userEnv(), extendEnv: false, reject: false });
+    const result = await execa(process.execPath, [BIN, 'launch', '--slurm', '--', 'hostname'], { env: userEnv(cluster.env), extendEnv: false, reject: false });
     expect(result.exitCode).toBe(64);
     expect(String(result.stderr)).toMatch(/HPCRUN_SLURM_NO_ALLOCATION: --slurm was given, but hpcrun is not inside a Slurm allocation/);
   });

@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
 import { slurmDown, slurmUp, type SlurmCluster } from '../../src/testbed/slurm.js';
-import { OMPI_ON_LOCAL_SLURM, slurmStateDir } from '../../src/testbed/slurm-conf.js';
+import { slurmStateDir } from '../../src/testbed/slurm-conf.js';
+import { userEnv } from './helpers.js';
 import { BIN, ROOT, ranksByHost } from '../integration/cluster.js';
 
 const DIR = slurmStateDir(process.env);
-const OMPI = OMPI_ON_LOCAL_SLURM;
 let cluster: SlurmCluster;
 let scratch: string;
 let rankhost: string;
@@ -36,19 +36,13 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** A user's environment on the login node: this cluster's SLURM_CONF, no SLURM_* from outside. */
-function userEnv(): Record<string, string> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => !entry[0].startsWith('SLURM_') && entry[1] !== undefined));
-  return { ...inherited, ...cluster.env, ...OMPI };
-}
-
 /** `hpcrun submit ARGS`, started in the scratch folder (where the job's output file lands), in a process group of its own as a shell starts it. */
 function submit(args: readonly string[]) {
-  return execa(process.execPath, [BIN, 'submit', ...args], { cwd: scratch, env: userEnv(), extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: 90_000, detached: true });
+  return execa(process.execPath, [BIN, 'submit', ...args], { cwd: scratch, env: userEnv(cluster.env), extendEnv: false, reject: false, stdin: 'ignore', stripFinalNewline: false, timeout: 90_000, detached: true });
 }
 
 const jobIdOf = (stderr: unknown) => /submitted batch job (\d+)/.exec(String(stderr))?.[1] ?? '';
-const slurm = async (argv: string[]) => String((await execa(argv[0] as string, argv.slice(1), { env: userEnv(), extendEnv: false, reject: false })).stdout);
+const slurm = async (argv: string[]) => String((await execa(argv[0] as string, argv.slice(1), { env: userEnv(cluster.env), extendEnv: false, reject: false })).stdout);
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 /** Polls squeue until it no longer lists the job; the seconds that took, or Infinity after `limitMs`. */
@@ -153,13 +147,13 @@ describe('a job that cannot start', () => {
   });
 
   it('is given up after --stuck-after when a planned node is drained', async () => {
-    await execa('scontrol', ['update', 'NodeName=sn3', 'State=DRAIN', 'Reason=hpcrun-submit-test'], { env: userEnv(), extendEnv: false });
+    await execa('scontrol', ['update', 'NodeName=sn3', 'State=DRAIN', 'Reason=hpcrun-submit-test'], { env: userEnv(cluster.env), extendEnv: false });
     try {
       const run = await submit(['--plan', planDir, '--wait', '--stuck-after', '2s', '--', 'true']);
       expect(run.exitCode).toBe(68);
       expect(String(run.stderr)).toMatch(/HPCRUN_JOB_CANNOT_START: job \d+ cannot start: Slurm holds it pending with reason "ReqNodeNotAvail, UnavailableNodes:sn3" and stayed so for \d+ s/);
     } finally {
-      await execa('scontrol', ['update', 'NodeName=sn3', 'State=RESUME'], { env: userEnv(), extendEnv: false });
+      await execa('scontrol', ['update', 'NodeName=sn3', 'State=RESUME'], { env: userEnv(cluster.env), extendEnv: false });
     }
   });
 });
