@@ -25,6 +25,16 @@ afterAll(async () => {
 /** hpcrun's own job folders in this machine's /tmp (the testbed's nodes share it). */
 const jobDirs = async (): Promise<string[]> => (await readdir('/tmp')).filter((name) => /^hpcrun-(launch|rsh|hostfile)[-.]/.test(name));
 
+/** Every process in a node's network namespace: pid, command name and argv. */
+async function processesOn(node: string): Promise<{ pid: number; comm: string; args: string }[]> {
+  const pids = (await execa('ip', ['netns', 'pids', node])).stdout.split('\n').filter(Boolean);
+  if (pids.length === 0) return [];
+  const lines = (await execa('ps', ['-o', 'pid=,comm=,args=', '-p', pids.join(',')], { reject: false })).stdout.split('\n').filter(Boolean);
+  return lines.map((line) => /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null).map((m) => ({ pid: Number(m[1]), comm: m[2] as string, args: m[3] as string }));
+}
+const commandNamesOn = async (node: string): Promise<string[]> => (await processesOn(node)).map((process) => process.comm);
+const commandsOn = async (node: string): Promise<string[]> => (await processesOn(node)).map((process) => process.args);
+
 describe('launch across the virtual cluster', () => {
   it('places ranks 2 per node on 3 nodes, from the head node', async () => {
     const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '6', '--', rankhost]));
@@ -148,19 +158,13 @@ describe('launch across the virtual cluster', () => {
 });
 
 describe('a node that dies during the run', () => {
-  /** The commands still running in a node's network namespace. */
-  const commandsOn = async (node: string): Promise<string[]> => {
-    const pids = (await execa('ip', ['netns', 'pids', node])).stdout.split('\n').filter(Boolean);
-    if (pids.length === 0) return [];
-    return (await execa('ps', ['-o', 'comm=', '-p', pids.join(',')], { reject: false })).stdout.split('\n').filter(Boolean);
-  };
 
   it.each([['hpcrun-n1', []], ['login', ['--head', 'hpcrun-n1']]])('is named, the job stops within 30 s and nothing is left on the others (from %s)', async (on, extra) => {
     const before = await jobDirs();
     const child = hpcrunOn(on, ['launch', ...extra, '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', 'sleep', '89']);
     await stderrUntil(child, /preflight:/);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && !(await commandsOn('hpcrun-n2')).includes('sleep')) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (Date.now() < deadline && !(await commandNamesOn('hpcrun-n2')).includes('sleep')) await new Promise((resolve) => setTimeout(resolve, 200));
     const killed = Date.now();
     // The node dies: every process in its namespace, its sshd sessions included.
     for (const pid of (await execa('ip', ['netns', 'pids', 'hpcrun-n2'])).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
@@ -171,7 +175,7 @@ describe('a node that dies during the run', () => {
       expect(result.stderr).toMatch(/hpcrun-n2/);
       if (on === 'hpcrun-n1') expect(result.stderr).toMatch(/HPCRUN_NODE_LOST: lost hpcrun-n2 during the run/);
       for (const node of ['hpcrun-n1', 'hpcrun-n3']) {
-        const left = (await commandsOn(node)).filter((comm) => comm !== 'sshd');
+        const left = (await commandNamesOn(node)).filter((comm) => comm !== 'sshd');
         expect(left, node).toEqual([]);
       }
       expect((await jobDirs()).filter((name) => !before.includes(name))).toEqual([]);
@@ -182,14 +186,6 @@ describe('a node that dies during the run', () => {
 });
 
 describe('mpirun reuses the preflight connections', () => {
-  /** `pid args` of every process in a node's network namespace. */
-  const processesOn = async (node: string): Promise<{ pid: number; args: string }[]> => {
-    const pids = (await execa('ip', ['netns', 'pids', node])).stdout.split('\n').filter(Boolean);
-    if (pids.length === 0) return [];
-    const lines = (await execa('ps', ['-o', 'pid=,args=', '-p', pids.join(',')], { reject: false })).stdout.split('\n').filter(Boolean);
-    return lines.map((line) => /^\s*(\d+)\s+(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null).map((m) => ({ pid: Number(m[1]), args: m[2] as string }));
-  };
-  const commandsOn = async (node: string): Promise<string[]> => (await processesOn(node)).map((process) => process.args);
 
   /** Open MPI's per-job session folders on the surviving nodes: /tmp/ompi.HOST.UID/jf.N. */
   const sessionDirs = () => ['hpcrun-n1', 'hpcrun-n2', 'hpcrun-n3'].flatMap((node) => {
