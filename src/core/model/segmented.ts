@@ -156,19 +156,29 @@ export function fitSegmented(points: readonly Point[], options: { fixedStarts?: 
     return finish(segs, groups, []);
   }
   if (groups.length < MIN_SIZES_PER_REGIME) return undefined;
+  // O(N²) distinct runs, each fitted once: the search stays fast for dense size lists.
+  const memo = new Map<number, SegmentFit>();
+  const fitted = (from: number, to: number): SegmentFit => {
+    const key = from * (groups.length + 1) + to;
+    let seg = memo.get(key);
+    if (!seg) memo.set(key, (seg = segment(groups, from, to)));
+    return { ...seg };
+  };
   let best: SegmentedFit | undefined;
   const tried: { regimes: number; bic: number }[] = [];
   for (let k = 1; k <= MAX_REGIMES; k += 1) {
-    let bestK: { segs: SegmentFit[]; bic: number } | undefined;
+    // Within k regimes the least SSE wins; the noise floor only enters when k is chosen.
+    let bestK: { segs: SegmentFit[]; sse: number } | undefined;
     for (const cuts of splits(groups.length, k, MIN_SIZES_PER_REGIME)) {
       const bounds = [0, ...cuts, groups.length];
-      const segs = bounds.slice(0, -1).map((from, i) => segment(groups, from, bounds[i + 1] as number));
-      const score = bic(segs.reduce((s, g) => s + g.sse, 0), n, k);
-      if (!bestK || score < bestK.bic) bestK = { segs, bic: score };
+      const segs = bounds.slice(0, -1).map((from, i) => fitted(from, bounds[i + 1] as number));
+      const sse = segs.reduce((s, g) => s + g.sse, 0);
+      if (!bestK || sse < bestK.sse) bestK = { segs, sse };
     }
     if (!bestK) break;
-    tried.push({ regimes: k, bic: bestK.bic });
-    if (!best || bestK.bic < best.bic) best = finish(bestK.segs, groups, tried);
+    const score = bic(bestK.sse, n, k);
+    tried.push({ regimes: k, bic: score });
+    if (!best || score < best.bic) best = finish(bestK.segs, groups, tried);
   }
   if (best) best.tried = tried;
   return best;
