@@ -11,6 +11,15 @@ const render = () => import('../core/render/model.js');
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
   void status;
   const model = program.command('model').description('fit a network model (latency, bandwidth, node injection) from bench or imported OSU/IMB results');
+  model.addHelpText(
+    'after',
+    `
+Measure, fit, then predict (README: Predict before you pay).
+
+Examples:
+  $ hpcrun model fit results/net.json --out model.json
+  $ hpcrun predict --plan plan/ --model model.json --halo-bytes 64KiB --steps 10000`,
+  );
   model
     .command('fit')
     .description('fit latency(n) = α + n/β per regime (breakpoints from the data), the stream gap, and node injection')

@@ -15,6 +15,8 @@ Examples:
       writes plan/hostfile, rankfile, machinefile, slurm-hostfile, launch.sh and plan.json
   $ hpcrun plan --ranks 256 --machine n2-standard-64 --hosts hosts.txt --mpi slurm --out plan/
   $ hpcrun plan --grid 512x512 --periodic --halo-bytes 64KiB --recommend
+  $ hpcrun plan --grid 64x64x32 --halo-bytes 256KiB --recommend --model c2=c2-model.json --steps 100000 --compute-us 800
+      predicted time per step, runtime and cost per run for every shape; Pareto front marked
   $ hpcrun plan job.json --json          (a job file holds the same fields: {"grid": "64x64x64", "machine": "c2-standard-60"})
 
 Policies: compact (grid neighbours share a node: node-sized sub-boxes where they
@@ -26,7 +28,13 @@ Capacity per node is min(physical cores / threads, usable memory / --mem-per-ran
 memory keeps back max(2 GiB, 5%) for the OS. Infeasible requests exit with 67 and
 write nothing. Catalog: placement/gce-catalog.json (us-central1; figures carry source
 and date); --catalog FILE uses your own shapes in the same schema
-(placement/catalog.schema.json).`;
+(placement/catalog.schema.json).
+With --recommend, each shape gets a predicted time per step for a halo exchange
+(--grid and --halo-bytes needed) from the model that applies to it (--model
+MACHINE=FILE for the machine or its family, else --model FILE, else published
+figures: catalog bandwidth and placement/published-latency.json, flagged
+"published, not measured"), and with --steps a runtime and a cost per run (on
+demand; Spot as a range for 5-15% rework). README: Predict before you pay.`;
 
 export function register(program: Command, deps: Deps, status: ExitStatus): void {
   void status;
@@ -55,9 +63,14 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--out <dir>', 'write the plan directory here')
     .option('--json', 'print the plan (or recommendations) as JSON')
     .option('--recommend', 'rank every catalog shape for this job by price (spot with --spot), then network time; exits 67 if none fits')
+    .option('--model <[MACHINE=]FILE>', 'with --recommend: a fitted model (`hpcrun model fit`) for every shape, or MACHINE=FILE for one machine type or family; repeatable', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--steps <n>', 'with --recommend: steps in the run, for the runtime and the cost per run')
+    .option('--compute-us <us>', 'with --recommend: compute time per step, µs (default 0)')
+    .option('--objective <o>', 'with --recommend: rank by cost (per run; default) or time (per step)')
     .addHelpText('after', EXAMPLES)
     .action(async (jobFile: string | undefined, opts: Record<string, unknown>) => {
-      const { json, recommend: rec, ...flags } = opts;
-      await (await load()).run({ jobFile, flags, json: json === true, recommend: rec === true }, deps);
+      const { json, recommend: rec, model, steps, computeUs, objective, ...flags } = opts;
+      const predict = { model: model as string[] | undefined, steps: steps as string | undefined, computeUs: computeUs as string | undefined, objective: objective as string | undefined };
+      await (await load()).run({ jobFile, flags, json: json === true, recommend: rec === true, predict }, deps);
     });
 }

@@ -10,6 +10,7 @@ import { HpcrunError, inputError, usageError } from '../errors.js';
 import { catalogError, customShape, findShape, toNodeShape, validateCatalog, type Catalog } from '../core/catalog/catalog.js';
 import { fieldErrors, parseHostfile, planJob, rankedBy, recommend, validateJob, type HostEntry, type Plan, type PlanRequest } from '../core/plan/index.js';
 import { renderPlanFiles, renderPlanJson, renderRecommendations, renderSummary } from '../core/render/index.js';
+import { checkRecommendOnly, readRecommendInputs, type RecommendFlags } from '../io/recommend-inputs.js';
 
 export const DEFAULT_CATALOG = fileURLToPath(new URL('../../placement/gce-catalog.json', import.meta.url));
 
@@ -19,6 +20,8 @@ export interface PlanOptions {
   flags: Record<string, unknown>;
   json?: boolean;
   recommend?: boolean;
+  /** --model, --steps, --compute-us, --objective: only with --recommend (io/recommend-inputs.ts). */
+  predict?: RecommendFlags;
 }
 
 
@@ -126,15 +129,22 @@ async function writePlanDir(dir: string, plan: Plan): Promise<string[]> {
 
 export async function run(options: PlanOptions, deps: Deps): Promise<Plan | undefined> {
   if (options.recommend) checkRecommendFlags(options.flags);
+  else checkRecommendOnly(options.predict);
   const { request, warnings } = await readRequest(options, deps);
   const catalog = request.machine !== undefined || options.recommend ? await readCatalog(request.catalog) : undefined;
   let hosts: HostEntry[] | undefined;
   if (request.hosts !== undefined) hosts = parseHostfile(await readText(request.hosts, 'hosts file'), request.hosts);
 
   if (options.recommend) {
-    const rows = recommend(request.job, (catalog as Catalog).shapes.map(toNodeShape));
+    const inputs = await readRecommendInputs(options.predict, request.job.haloBytes, deps);
+    const rows = recommend(request.job, (catalog as Catalog).shapes.map(toNodeShape), inputs.options);
     const by = rankedBy(request.job);
-    deps.stdout.write(options.json ? `${JSON.stringify({ rankedBy: by, warnings, recommendations: rows }, null, 2)}\n` : renderRecommendations(rows, by));
+    const objective = inputs.options.objective ?? 'cost';
+    deps.stdout.write(
+      options.json
+        ? `${JSON.stringify({ rankedBy: by, objective, steps: inputs.options.predict?.steps ?? null, warnings: [...warnings, ...inputs.warnings], recommendations: rows }, null, 2)}\n`
+        : renderRecommendations(rows, by, { objective, steps: inputs.options.predict?.steps, notes: inputs.warnings }),
+    );
     if (!options.json) for (const warning of warnings) deps.stderr.write(`hpcrun: warning: ${warning}\n`);
     if (!rows.some((row) => row.fits)) {
       throw new HpcrunError('infeasible', 'HPCRUN_PLAN_INFEASIBLE', `the job fits on none of the ${rows.length} shapes in the catalog (each one's reason is in the ${options.json ? 'JSON' : 'table'} above)`, {

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { inputError, usageError } from '../errors.js';
 import { costPerRun, fromModelFile, predictHalo, type CostPerRun, type Prediction } from '../core/model/index.js';
 import { PLAN_FILES, parsePlanFile } from '../core/plan/index.js';
-import { parseSize } from '../core/units.js';
+import { parseComputeUs, parseHaloBytes, parseSteps } from '../core/model/options.js';
 import { readInput } from '../io/read-input.js';
 import { readModelFile } from '../io/model-file.js';
 
@@ -27,32 +27,15 @@ export interface PredictOutcome {
   detail: { prediction: Prediction; cost: CostPerRun; haloBytes: number };
 }
 
-export function parseHaloBytes(text: string | undefined): number {
+function haloBytes(text: string | undefined): number {
   if (text === undefined) throw usageError('HPCRUN_USAGE_MISSING_OPTION', 'predict needs --halo-bytes SIZE', 'give the bytes each rank sends to each neighbour per step, e.g. --halo-bytes 64KiB');
-  const bytes = parseSize(text);
-  if (bytes === undefined || bytes <= 0) {
-    throw usageError('HPCRUN_BAD_HALO_BYTES', `--halo-bytes ${JSON.stringify(text)} is not a positive size`, 'give the bytes each rank sends to each neighbour per step, e.g. --halo-bytes 64KiB (at least 1 byte)');
-  }
-  return bytes;
-}
-
-function parseComputeUs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw usageError('HPCRUN_BAD_NUMBER', `--compute-us ${JSON.stringify(text)} is not a number of microseconds ≥ 0`, 'for example --compute-us 250');
-  return v;
-}
-
-export function parseSteps(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw usageError('HPCRUN_BAD_NUMBER', `--steps ${JSON.stringify(text)} is not a whole number ≥ 1`, 'for example --steps 10000');
-  return Number(text);
+  return parseHaloBytes(text);
 }
 
 export async function run(options: PredictOptions, deps: Deps): Promise<PredictOutcome> {
   if (options.plan === undefined) throw usageError('HPCRUN_USAGE_MISSING_OPTION', 'predict needs --plan DIR', 'give the folder written by `hpcrun plan --grid ... --out DIR`');
   if (options.model === undefined) throw usageError('HPCRUN_USAGE_MISSING_OPTION', 'predict needs --model MODEL.json', 'fit one with `hpcrun model fit RESULT.json --out MODEL.json`');
-  const haloBytes = parseHaloBytes(options.haloBytes);
+  const halo = haloBytes(options.haloBytes);
   const computeUs = parseComputeUs(options.computeUs);
   const steps = parseSteps(options.steps);
   const dir = resolve(deps.cwd, options.plan);
@@ -70,7 +53,7 @@ export async function run(options: PredictOptions, deps: Deps): Promise<PredictO
   }
   const model = await readModelFile(options.model, deps.cwd);
   const prediction = predictHalo(
-    { grid: plan.grid, periodic: plan.periodic, rankToNode: plan.rankToNode, nodeCount: plan.nodes.length, haloBytes, computeUs, steps },
+    { grid: plan.grid, periodic: plan.periodic, rankToNode: plan.rankToNode, nodeCount: plan.nodes.length, haloBytes: halo, computeUs, steps },
     fromModelFile(model, options.model),
   );
   const cost = costPerRun(prediction.totalSeconds, plan.nodeCount, { onDemandPerHour: plan.shape.onDemandPerHour, spotPerHour: plan.shape.spotPerHour });
@@ -79,6 +62,6 @@ export async function run(options: PredictOptions, deps: Deps): Promise<PredictO
     predicted: { secondsPerStep, commSecondsPerStep, computeSecondsPerStep, totalSeconds, model: options.model },
     costPerRun: { onDemand: cost.onDemand, spotLow: cost.spotLow, spotHigh: cost.spotHigh },
     warnings: [...prediction.warnings, ...model.warnings.map((w) => `model: ${w}`), ...cost.notes],
-    detail: { prediction, cost, haloBytes },
+    detail: { prediction, cost, haloBytes: halo },
   };
 }

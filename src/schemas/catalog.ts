@@ -22,7 +22,7 @@ export interface Figure<T> {
 }
 export type FigureOr<T> = T | Figure<T>;
 
-function figure<T extends z.ZodType>(value: T) {
+export function figure<T extends z.ZodType>(value: T) {
   return z
     .strictObject({
       value,

@@ -9,6 +9,7 @@ import { jobFormat } from './job.js';
 import { modelFormat } from './model.js';
 import type { FileFormat } from './json-schema.js';
 import { planFileFormat } from './plan-file.js';
+import { publishedLatencyFormat } from './published-latency.js';
 import { resultSetFormat } from './result-set.js';
 
 export {
@@ -28,6 +29,9 @@ export {
   type ModelFile, type ModelSource, type NodeInjection, type Regime, type SeriesFit,
 } from './model.js';
 export {
+  PUBLISHED_LATENCY_SCHEMA_VERSION, PublishedLatencySchema, checkPublishedLatency, type PublishedLatency,
+} from './published-latency.js';
+export {
   PLAN_KIND, PLAN_SCHEMA_VERSION, PlanFileSchema, PlanMetricsSchema, PlanNodeSchema, StoredPlanSchema, checkStoredPlan,
   type PlanFile, type PlanMetrics, type PlanNode, type StoredPlan,
 } from './plan-file.js';
@@ -42,4 +46,4 @@ export {
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, modelFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, modelFormat, publishedLatencyFormat];

@@ -57,8 +57,25 @@ export function renderSummary(plan: Plan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderRecommendations(rows: readonly Recommendation[], rankedBy: 'spot' | 'on-demand' = 'on-demand'): string {
-  const header = ['machine', 'nodes', 'ranks/node', '$/h on-demand', '$/h spot', 'inter-node edges', 'net bytes/node/step', 'net s/step', 'flags'];
+/** Seconds as a short figure: µs, ms, s, h. */
+function duration(x: number | null): string {
+  if (x === null) return '-';
+  if (x < 1e-3) return `${(x * 1e6).toFixed(1)}µs`;
+  if (x < 1) return `${(x * 1e3).toFixed(2)}ms`;
+  if (x < 3600) return `${x.toFixed(1)}s`;
+  return `${(x / 3600).toFixed(1)}h`;
+}
+
+const runMoney = (n: number | null): string => (n === null ? '-' : n < 1 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
+
+export interface RecommendationNotes {
+  objective?: 'cost' | 'time';
+  steps?: number | undefined;
+  notes?: readonly string[];
+}
+
+export function renderRecommendations(rows: readonly Recommendation[], rankedBy: 'spot' | 'on-demand' = 'on-demand', extra: RecommendationNotes = {}): string {
+  const header = ['machine', 'nodes', 'ranks/node', '$/h on-demand', '$/h spot', 'inter-node edges', 'net bytes/node/step', 's/step', 'runtime', '$/run', 'Spot $/run', 'front', 'flags'];
   const body = rows.map((r) => [
     r.machine,
     num(r.nodeCount),
@@ -67,13 +84,29 @@ export function renderRecommendations(rows: readonly Recommendation[], rankedBy:
     money(r.costPerHour.spot),
     num(r.interNodeEdges),
     r.networkBytesPerNodePerStep === null ? '-' : formatBytes(r.networkBytesPerNodePerStep),
-    r.networkSecondsPerStep === null ? '-' : r.networkSecondsPerStep.toExponential(2),
+    duration(r.predicted.secondsPerStep),
+    duration(r.predicted.totalSeconds),
+    runMoney(r.costPerRun.onDemand),
+    r.costPerRun.spotLow === null ? '-' : `${runMoney(r.costPerRun.spotLow)}–${runMoney(r.costPerRun.spotHigh)}`,
+    r.pareto ? '*' : '',
     r.fits ? r.flags.join(',') : `does not fit: ${r.reason ?? ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (i === header.length - 1 ? 0 : (row[i] ?? '').length))));
   const fmt = (row: string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  const notes =
-    `\nranked by $/h ${rankedBy}${rankedBy === 'spot' ? ' (--spot)' : ''}, then net s/step; shapes that do not fit come last.` +
-    '\nnet s/step: published per-VM bandwidth only (latency not modelled), worst node; a first estimate, not a measurement.\n';
-  return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes}`;
+  const objective = extra.objective ?? 'cost';
+  const by =
+    objective === 'time'
+      ? 'predicted s/step, then cost'
+      : extra.steps !== undefined
+        ? `cost per run (${rankedBy === 'spot' ? 'Spot, high end (--spot)' : 'on demand'}), then s/step`
+        : `$/h ${rankedBy}${rankedBy === 'spot' ? ' (--spot)' : ''}, then s/step`;
+  const notes = [
+    '',
+    `ranked by ${by}; shapes that do not fit come last. front: * on the time–cost Pareto front.`,
+    's/step: predicted halo exchange on the worst node (latency, bandwidth and node injection; README: Predict before you pay) plus --compute-us.',
+    'published-not-measured: no --model for the shape; catalog bandwidth and a published latency (placement/published-latency.json).',
+    'Spot $/run: Spot price × hours/(1 − ℓ), ℓ = 5–15% of the work lost to preemption; spot-price-estimated: no catalog Spot price, 80% off on demand.',
+    ...(extra.notes ?? []).map((n) => `note: ${n}`),
+  ];
+  return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes.join('\n')}\n`;
 }
