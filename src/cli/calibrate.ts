@@ -12,7 +12,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
   program
     .command('calibrate')
     .description('time your own program at two step counts under a plan\'s placement, and derive its time per step and start-up')
-    .requiredOption('--plan <dir>', 'the plan to run under (its hosts and rank placement), from `hpcrun plan ... --hosts FILE --out DIR`')
+    .option('--plan <dir>', '(required) the plan to run under (its hosts and rank placement), from `hpcrun plan ... --hosts FILE --out DIR`')
     .option('--steps <list>', 'step counts to run, comma list of two or more (each run replaces {steps} in the program\'s arguments)', '10,20')
     .option('--timeout <duration>', 'stop a run after this long, e.g. 90s, 30m (default: none)')
     .option('--hosts <file>', 'inventory holding the plan\'s hosts (default: the plan\'s hosts, over SSH)')

@@ -2,7 +2,7 @@
 // a plan's placement and derives its time per step and its start-up time.
 
 import type { Deps } from '../deps.js';
-import { HpcrunError } from '../errors.js';
+import { HpcrunError, usageError } from '../errors.js';
 import { type CalibrationRun, fitCalibration, parseStepCounts, programWithSteps } from '../core/calibrate/index.js';
 import { count } from '../core/text.js';
 import { formatDuration, requireDuration } from '../core/units.js';
@@ -12,7 +12,7 @@ import { sshOptionsOf } from '../providers/select.js';
 import { withProvider } from '../providers/types.js';
 
 export interface CalibrateOptions {
-  plan: string;
+  plan?: string;
   steps: string;
   timeout?: string;
   hosts?: string;
@@ -29,10 +29,12 @@ const ms = (seconds: number): string => `${(seconds * 1e3).toFixed(seconds < 0.0
 
 export async function run(options: CalibrateOptions, program: string[], deps: Deps): Promise<number> {
   // Every check on the flags comes before any file is read or host contacted.
+  if (!options.plan) throw usageError('HPCRUN_CALIBRATE_NO_PLAN', 'calibrate runs under a plan\'s placement, but no --plan was given', 'make one with `hpcrun plan --grid ... --hosts hosts.txt --out plan/`, then pass --plan plan/');
+  const planDir = options.plan;
   const counts = parseStepCounts(options.steps);
   const argvs = counts.map((steps) => programWithSteps(program, steps));
   const timeoutMs = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
-  const plan = await readPlanDir(options.plan);
+  const plan = await readPlanDir(planDir);
   const provider = planProvider(options, plan, sshOptionsOf(options), deps);
   const controller = new AbortController();
   const removeHandler = deps.onSignal((signal) => controller.abort(signal));
@@ -67,7 +69,7 @@ export async function run(options: CalibrateOptions, program: string[], deps: De
       const fit = fitCalibration(runs);
       for (const warning of fit.warnings) deps.stderr.write(`calibrate: warning: ${warning}\n`);
       if (options.json) {
-        deps.stdout.write(`${JSON.stringify({ perStepSeconds: fit.perStepSeconds, startupSeconds: fit.startupSeconds, runs: fit.runs.map((r, i) => ({ ...r, argv: argvs[i] })), plan: { dir: options.plan, policy: plan.job.policy, ranks: plan.ranks, nodes: plan.placed.nodes.length }, warnings: fit.warnings }, null, 2)}\n`);
+        deps.stdout.write(`${JSON.stringify({ perStepSeconds: fit.perStepSeconds, startupSeconds: fit.startupSeconds, runs: fit.runs.map((r, i) => ({ ...r, argv: argvs[i] })), plan: { dir: planDir, policy: plan.job.policy, ranks: plan.ranks, nodes: plan.placed.nodes.length }, warnings: fit.warnings }, null, 2)}\n`);
       } else {
         deps.stdout.write(`per step: ${ms(fit.perStepSeconds)} (${(fit.perStepSeconds * 1e6).toFixed(0)} us)\nstart-up: ${ms(fit.startupSeconds)}\nfrom ${fit.runs.map((r) => `${count(r.steps, 'step')} in ${r.seconds.toFixed(3)} s`).join(' and ')}, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')} (${plan.job.policy} plan)\n`);
       }

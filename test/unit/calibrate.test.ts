@@ -67,6 +67,6 @@ describe('calibrate refuses bad input before running anything', () => {
   it('needs --plan', async () => {
     const r = await runCli(['calibrate', '--', './app', '{steps}']);
     expect(r.code).toBe(64);
-    expect(r.err).toMatch(/--plan/);
+    expect(r.err).toMatch(/HPCRUN_CALIBRATE_NO_PLAN: .*no --plan was given/);
   });
 });
