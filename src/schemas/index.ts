@@ -6,6 +6,7 @@
 import { catalogFormat } from './catalog.js';
 import { clusterFormat } from './cluster.js';
 import { jobFormat } from './job.js';
+import { modelFormat } from './model.js';
 import type { FileFormat } from './json-schema.js';
 import { planFileFormat } from './plan-file.js';
 import { resultSetFormat } from './result-set.js';
@@ -23,6 +24,10 @@ export {
   type GcePlacementMode, type JobField, type JobFields, type JobInput, type MappingPolicy, type MpiFlavour,
 } from './job.js';
 export {
+  MODEL_KIND, MODEL_SCHEMA_VERSION, ModelFileSchema, checkModelFile,
+  type ModelFile, type ModelSource, type NodeInjection, type Regime, type SeriesFit,
+} from './model.js';
+export {
   PLAN_KIND, PLAN_SCHEMA_VERSION, PlanFileSchema, PlanMetricsSchema, PlanNodeSchema, StoredPlanSchema, checkStoredPlan,
   type PlanFile, type PlanMetrics, type PlanNode, type StoredPlan,
 } from './plan-file.js';
@@ -37,4 +42,4 @@ export {
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, modelFormat];

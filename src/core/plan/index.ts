@@ -12,5 +12,5 @@ export { placementPolicies, supportsCompactPlacement, NO_COMPACT_PLACEMENT_FAMIL
 export { validateJob, fieldErrors, parseGrid, fieldLabel, JOB_FIELDS, type PlanRequest, type SpecResult, type Source } from './spec.js';
 export { parseHostfile } from './hosts.js';
 export { rankedBy, recommend, type Recommendation } from './recommend.js';
-export { publishedBandwidthModel, measuredModel, type NetworkModel, type NetworkEstimate, type NetworkEstimateInput } from './network-model.js';
+export { publishedBandwidthModel, measuredModel, type NetworkModel, type NetworkEstimate, type NetworkEstimateInput } from '../model/network-model.js';
 export { PLAN_FILES, PLAN_SCHEMA_VERSION, parsePlanFile, toPlanFile, type PlanFile, type StoredPlan } from './plan-file.js';

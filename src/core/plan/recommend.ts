@@ -5,7 +5,7 @@
 // the reason.
 
 import { isHpcrunError } from '../../errors.js';
-import { publishedBandwidthModel, type NetworkModel } from './network-model.js';
+import { publishedBandwidthModel, type NetworkModel } from '../model/network-model.js';
 import { planJob } from './planner.js';
 import type { JobSpec, NodeShape } from './types.js';
 

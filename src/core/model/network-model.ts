@@ -1,7 +1,7 @@
 // Network figures behind one interface, so that measured latency and
 // bandwidth (from `hpcrun bench`) can later replace the published ones.
 
-import type { NodeShape } from './types.js';
+import type { NodeShape } from '../plan/types.js';
 
 export interface NetworkEstimateInput {
   shape: NodeShape;
@@ -59,4 +59,24 @@ export function measuredModel(name: string, latencySeconds: number, bandwidthGbp
       };
     },
   };
+}
+
+/**
+ * The measured input: what predict needs to know about a network, in
+ * seconds and bytes per second. Built from a fitted model file
+ * (fromModelFile) or from published figures (publishedPointToPoint).
+ */
+export interface PointToPoint {
+  /** 'measured' (a fitted model) or 'published' (catalog bandwidth and a sourced latency). */
+  origin: 'measured' | 'published';
+  /** A name for output: the model file, or "published: ...". */
+  name: string;
+  /** One message alone, seconds: the ping-pong half round trip, α + n/β of n's regime. */
+  latency(bytes: number): number;
+  /** Time per message back to back in a stream, seconds (the gap; n / one pair's streaming rate). */
+  gap(bytes: number): number;
+  /** The node's injection rate, bytes/s; undefined: one pair's rate (Foster: senders share one wire). */
+  nodeRate: number | undefined;
+  /** Sizes the figures were fitted on; undefined for published figures. */
+  range: { minBytes: number; maxBytes: number } | undefined;
 }
