@@ -23,6 +23,8 @@ export interface HaloBenchOptions {
   haloBytes?: string;
   steps?: string;
   computeUs?: string;
+  /** commander's --no-bind: false means place every rank on its host without pinning it to a core. */
+  bind?: boolean;
   hosts?: string;
   slurm?: boolean;
   cluster?: string;
@@ -73,14 +75,14 @@ export function requireGrid(plan: PlanLaunch, dir: string): number[] {
 }
 
 /** The row for a finished run: every step's time, with the plan and what the run saw in extra. */
-export function haloRow(output: HaloOutput, plan: PlanLaunch, placementMatches: boolean): ResultRow {
+export function haloRow(output: HaloOutput, plan: PlanLaunch, placementMatches: boolean, bound = true): ResultRow {
   const off = offHostMessages(output);
   return rowFromSamples({
     kind: 'halo', hostA: null, hostB: null, bytes: output.haloBytes, unit: 'us', rawSamples: output.samples, stopReason: 'sample-cap',
     extra: {
       grid: output.grid.join('x'), periodic: output.periodic ? 1 : 0, policy: plan.job.policy, ranks: output.ranks, nodes: plan.placed.nodes.length,
       steps: output.steps, warmup: output.warmup, compute_us: output.computeUs, off_host_messages_per_step: off.total, max_off_host_messages_per_host: off.maxPerHost,
-      placement_as_planned: placementMatches ? 'yes' : 'no', kernel_elapsed_s: output.elapsedSeconds ?? 0,
+      placement_as_planned: placementMatches ? 'yes' : 'no', bound: bound ? 'yes' : 'no', kernel_elapsed_s: output.elapsedSeconds ?? 0,
     },
   });
 }
@@ -113,7 +115,8 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
       // Nodes may share no filesystem: the binary goes to a per-run folder on each, as bench's kernel does.
       const staged = provider.name === 'ssh' ? await provider.stage([{ local: app.path, name: basename(app.path), mode: 0o755 }]) : undefined;
       const appPath = staged ? `${staged.dir}/${basename(app.path)}` : app.path;
-      const job = planJob(provider, plan, checked.mpi, [appPath, ...args]);
+      const unbound = options.bind === false;
+      const job = planJob(provider, plan, checked.mpi, [appPath, ...args], { unbound });
       const rankToHost = Array.from(plan.placed.rankToNode, (node) => plan.placed.nodes[node]?.host ?? '?');
       deps.stderr.write(`bench: halo ${grid.join('x')}${plan.job.periodic ? ' periodic' : ''} (${plan.job.policy} plan, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')}), ${spec.haloBytes} B per neighbour, ${count(spec.steps, 'step')} after ${HALO_WARMUP} warm-up\n`);
       const result = await provider.capture(job, { cancel: controller.signal }, deps);
@@ -138,7 +141,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
         hosts: plan.placed.nodes.map((node) => node.host),
         nodeShape: null,
         ranksPerNode: plan.placed.ranksPerNode,
-        placement: `plan ${spec.planDir}: ${plan.job.policy}, grid ${grid.join('x')}${plan.job.periodic ? ' periodic' : ''}, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')} (exact: ${plan.flavour === 'openmpi' ? 'rankfile' : plan.flavour === 'slurm' ? 'SLURM_HOSTFILE' : 'machinefile'})`,
+        placement: `plan ${spec.planDir}: ${plan.job.policy}, grid ${grid.join('x')}${plan.job.periodic ? ' periodic' : ''}, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')} (exact: ${plan.flavour === 'openmpi' ? (options.bind === false ? 'sequential hostfile, --map-by seq, not bound to cores (--no-bind)' : 'rankfile, each rank bound to its core') : plan.flavour === 'slurm' ? 'SLURM_HOSTFILE' : 'machinefile'})`,
         mpi: { flavour: mpi.flavour, version: mpi.version },
         transport: Object.fromEntries(Object.entries(deps.env).filter((e): e is [string, string] => e[0].startsWith('OMPI_MCA_') && e[1] !== undefined)),
         sizes: [spec.haloBytes],
@@ -164,7 +167,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
         }
         throw new HpcrunError('benchmark', 'HPCRUN_BENCH_FAILED', `the halo run failed: ${failure}`, { hint: `the failed row is in ${paths.json}; check the plan's hosts` });
       }
-      const row = haloRow(output, plan, matches);
+      const row = haloRow(output, plan, matches, !unbound);
       const set = { schemaVersion: 2 as const, metadata: { ...metadata, complete: true }, rows: [row] };
       await writeResultSet(paths, set);
       if (options.json) {

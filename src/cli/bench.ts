@@ -25,6 +25,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--halo-bytes <size>', '--kind halo: bytes each rank sends to each grid neighbour per step, e.g. 64KiB')
     .option('--steps <n>', '--kind halo: timed steps after 10 warm-up steps (default 100)')
     .option('--compute-us <us>', '--kind halo: busy-wait this long in each step before the exchange (default 0)')
+    .option('--no-bind', '--kind halo: place every rank on its planned host without pinning it to a core (Open MPI: --map-by seq instead of the rankfile); for nodes that share cores, like the testbed\'s')
     .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
     .option('--force', 'replace an existing PATH.csv and PATH.json')
     .option('--head <host>', 'run mpirun on this host over SSH (for a laptop outside the cluster network)')

@@ -41,6 +41,8 @@ export interface BenchOptions {
   haloBytes?: string;
   steps?: string;
   computeUs?: string;
+  /** --no-bind (commander sets true by default). */
+  bind?: boolean;
 }
 
 /** True for --kind halo, which runs on its own; its flags are refused with the other kinds. */
@@ -50,9 +52,9 @@ export function isHaloRun(options: BenchOptions): boolean {
     if (kinds.length > 1) throw usageError('HPCRUN_BENCH_KIND', `--kind ${options.kind}: halo runs on its own`, 'run --kind halo separately from latency, bw, bibw and mbw');
     return true;
   }
-  const haloOnly = (['plan', 'haloBytes', 'steps', 'computeUs'] as const).filter((key) => options[key] !== undefined);
+  const haloOnly = (['plan', 'haloBytes', 'steps', 'computeUs', 'bind'] as const).filter((key) => (key === 'bind' ? options.bind === false : options[key] !== undefined));
   if (haloOnly.length > 0) {
-    const flag = { plan: '--plan', haloBytes: '--halo-bytes', steps: '--steps', computeUs: '--compute-us' }[haloOnly[0] as 'plan'];
+    const flag = { plan: '--plan', haloBytes: '--halo-bytes', steps: '--steps', computeUs: '--compute-us', bind: '--no-bind' }[haloOnly[0] as 'plan'];
     throw usageError('HPCRUN_BENCH_HALO_FLAG', `${flag} goes with --kind halo`, `add --kind halo (with --plan DIR --halo-bytes SIZE), or drop ${flag}`);
   }
   return false;

@@ -62,8 +62,8 @@ export function checkPlanOnNodes(plan: PlanLaunch, nodes: readonly ProviderNode[
 }
 
 /** The job that runs `program` with every rank on the node (and core) the plan gives it. */
-export function planJob(provider: Provider, plan: PlanLaunch, mpi: MpiInfo | undefined, program: readonly string[], workDir?: string): Job {
+export function planJob(provider: Provider, plan: PlanLaunch, mpi: MpiInfo | undefined, program: readonly string[], options: { workDir?: string; unbound?: boolean } = {}): Job {
   const { launcher, context } = provider.launcher(mpi, undefined);
-  const command = launcher.render(plan.placed, { ...context, placement: 'exact', ...(workDir ? { workDir } : {}) });
+  const command = launcher.render(plan.placed, { ...context, placement: 'exact', ...(options.workDir ? { workDir: options.workDir } : {}), ...(options.unbound ? { unbound: true } : {}) });
   return { ...command, program };
 }

@@ -127,3 +127,15 @@ describe('bench --kind halo refuses bad input before contacting any host, and wr
     expect([stray.code, stray.err]).toEqual([64, expect.stringMatching(/HPCRUN_BENCH_HALO_FLAG: --halo-bytes goes with --kind halo/)]);
   });
 });
+
+describe('exact placement without binding (bench --kind halo --no-bind)', () => {
+  it('Open MPI gets a sequential hostfile, --map-by seq and --bind-to none instead of the rankfile', async () => {
+    const { openmpi } = await import('../../src/core/launchers/openmpi.js');
+    const placed = { nodes: [{ host: 'n1', ranks: 2 }, { host: 'n2', ranks: 2 }], rankToNode: [0, 1, 0, 1], rankSlot: [0, 0, 1, 1], ranksPerNode: 2, threadsPerRank: 1 };
+    const bound = openmpi.render(placed, { placement: 'exact' });
+    expect(bound.argv).toContain('--rankfile');
+    const free = openmpi.render(placed, { placement: 'exact', unbound: true });
+    expect(free.argv).toEqual(['mpirun', '-np', '4', '--hostfile', '{PLAN_DIR}/seqfile', '--map-by', 'seq', '--bind-to', 'none']);
+    expect(free.files).toEqual({ hostfile: 'n1 slots=2\nn2 slots=2\n', seqfile: 'n1\nn2\nn1\nn2\n' });
+  });
+});
