@@ -29,13 +29,14 @@ async function plan(name: string, ...args: string[]): Promise<{ dir: string; hos
 describe('bench --kind halo runs the plan\'s own placement', () => {
   it.each([
     // grid, policy, the plan's inter-node edges (each carries two messages a step)
-    ['3x2', 'compact', 4],
-    ['4x1', 'cyclic', 3],
-  ] as const)('a %s %s plan: every rank on its planned host, one row of steps', async (grid, policy, planEdges) => {
-    const { dir, hosts, edges } = await plan(`${policy}-${grid}`, '--grid', grid, '--policy', policy);
+    ['3x2', 'compact', 4, []],
+    ['4x1', 'cyclic', 3, []],
+    ['4x1', 'cyclic', 3, ['--no-bind']],
+  ] as const)('a %s %s plan (%i inter-node edges), flags %j: every rank on its planned host, one row of steps', async (grid, policy, planEdges, flags) => {
+    const { dir, hosts, edges } = await plan(`${policy}-${grid}${flags.join('')}`, '--grid', grid, '--policy', policy);
     expect(edges).toBe(planEdges);
-    const out = join(scratch, `halo-${policy}`);
-    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--kind', 'halo', '--plan', dir, '--halo-bytes', '4KiB', '--steps', '30', '--out', out]));
+    const out = join(scratch, `halo-${policy}${flags.join('')}`);
+    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--kind', 'halo', '--plan', dir, '--halo-bytes', '4KiB', '--steps', '30', '--out', out, ...flags]));
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^halo ${grid}, ${policy} plan, 4096 B per neighbour: [\\d.]+ us per step \\[[\\d.]+, [\\d.]+\\] \\(95% CI\\)`, 'm'));
     const set = await readResultSet(`${out}.json`, scratch);
@@ -49,7 +50,8 @@ describe('bench --kind halo runs the plan\'s own placement', () => {
     expect(row.ci95_low).toBeLessThanOrEqual(row.median!);
     expect(row.ci95_high).toBeGreaterThanOrEqual(row.median!);
     // The hosts the ranks reported (MPI_Get_processor_name) are the plan's, rank by rank.
-    expect(row.extra).toMatchObject({ placement_as_planned: 'yes', policy, grid, off_host_messages_per_step: 2 * planEdges });
+    expect(row.extra).toMatchObject({ placement_as_planned: 'yes', policy, grid, off_host_messages_per_step: 2 * planEdges, bound: flags.length ? 'no' : 'yes' });
+    expect(set.metadata.placement).toMatch(flags.length ? /--map-by seq, not bound/ : /rankfile, each rank bound/);
     // A 4 KiB exchange across namespaces takes microseconds to milliseconds, not seconds.
     expect(row.median).toBeGreaterThan(1);
     expect(row.median).toBeLessThan(500_000);
