@@ -16,6 +16,7 @@ import { register as registerSubmit } from './cli/submit.js';
 import { register as registerCluster } from './cli/cluster.js';
 import { register as registerModel } from './cli/model.js';
 import { register as registerPredict } from './cli/predict.js';
+import { register as registerCalibrate } from './cli/calibrate.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {
@@ -27,7 +28,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions();
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict, registerCalibrate]) {
     register(program, deps, status);
   }
   configureTree(program, deps);

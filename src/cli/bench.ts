@@ -15,12 +15,17 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--hosts <file>', 'inventory in Open MPI hostfile syntax (at least two hosts)')
     .option('--cluster <name>', 'measure the nodes of a cluster made by `hpcrun cluster up` (through its head node, if it has one)')
     .option('--slurm', 'measure the nodes of the Slurm allocation hpcrun runs in, with srun (default when SLURM_JOB_ID is set and --hosts is not)')
-    .option('--kind <list>', 'comma list of latency, bw, bibw, mbw', 'latency,bw')
+    .option('--kind <list>', 'comma list of latency, bw, bibw, mbw; or halo (on its own, with --plan and --halo-bytes)', 'latency,bw')
     .option('--sizes <list>', 'message sizes: 8,1KiB,1MiB, or a range 1:4MiB of powers of two (both ends powers of two)', '8,1KiB,64KiB,1MiB')
     .option('--pairs <mode>', 'first (the first two hosts) or all (every pair, round-robin)', 'first')
     .option('--ppn <k>', 'ranks per node; mbw runs k pairs across the link', '1')
     .option('--target-ci <fraction>', 'stop once the 95% CI of the median is within this of it', '5%')
     .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
+    .option('--plan <dir>', '--kind halo: the plan to run (its grid, hosts and rank placement), from `hpcrun plan --grid ... --hosts FILE --out DIR`')
+    .option('--halo-bytes <size>', '--kind halo: bytes each rank sends to each grid neighbour per step, e.g. 64KiB')
+    .option('--steps <n>', '--kind halo: timed steps after 10 warm-up steps (default 100)')
+    .option('--compute-us <us>', '--kind halo: busy-wait this long in each step before the exchange (default 0)')
+    .option('--no-bind', '--kind halo: place every rank on its planned host without pinning it to a core (Open MPI: --map-by seq instead of the rankfile); for nodes that share cores, like the testbed\'s')
     .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
     .option('--force', 'replace an existing PATH.csv and PATH.json')
     .option('--head <host>', 'run mpirun on this host over SSH (for a laptop outside the cluster network)')
@@ -41,12 +46,20 @@ the samples: Tukey's 1.5×IQR outliers are counted, never dropped. Results are
 rewritten after every pair, so Ctrl-C keeps all completed rows (the set is
 marked incomplete).
 
+--kind halo runs the halo mini-app (mpi-templates/halo) with the plan's own
+placement (rankfile or machinefile) on the plan's hosts (or --hosts/--slurm):
+each step every rank exchanges --halo-bytes with each neighbour of the plan's
+grid. A step's time is its slowest rank's; the row (kind=halo, unit=us) has the
+median time per step with its 95% CI. A plan without a grid exits 65.
+
 Examples:
   hpcrun bench --hosts hosts.txt
   hpcrun bench --hosts hosts.txt --kind latency --sizes 8 --pairs all --skip-unreachable
   hpcrun bench --head login01 --hosts hosts.txt --kind latency,bw
   hpcrun bench --hosts hosts.txt --kind bw,bibw --sizes 1:4MiB --out results/ib-bw
   hpcrun bench --hosts hosts.txt --kind mbw --ppn 4 --sizes 8,64KiB --json
+  hpcrun bench --kind halo --plan plan/ --halo-bytes 256KiB --steps 200
+  hpcrun bench --kind halo --plan plan/ --halo-bytes 1MiB --compute-us 2000 --out results/halo-1m
   salloc -N 2 hpcrun bench --kind latency,bw                       (inside Slurm: srun)`,
     )
     .action(async (options: BenchOptions) => {

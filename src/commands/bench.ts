@@ -3,18 +3,17 @@
 
 import { basename } from 'node:path';
 import type { Deps } from '../deps.js';
-import { HpcrunError } from '../errors.js';
+import { HpcrunError, usageError } from '../errors.js';
 import { slowLinks, renderMatrix, type PairLatency } from '../core/bench/matrix.js';
 import { type BenchSpec, type PairMode, parseKinds, parseSizes, parseTargetCi, schedule } from '../core/bench/spec.js';
 import { requirePositiveInt } from '../core/units.js';
 import { ensureKernel, kernelArgs } from '../kernels/index.js';
-import { selectProvider } from '../providers/select.js';
+import { selectProvider, sshOptionsOf } from '../providers/select.js';
 import { type CheckedNode, type ProviderNode, withProvider } from '../providers/types.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
 import { baseMetadata, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from '../bench/runner.js';
-import { sshOptionsOf } from './launch.js';
 import { count } from '../core/text.js';
 
 export interface BenchOptions {
@@ -37,6 +36,28 @@ export interface BenchOptions {
   user?: string;
   knownHosts?: string;
   acceptNewHostKeys?: boolean;
+  /** --kind halo only (src/bench/halo.ts). */
+  plan?: string;
+  haloBytes?: string;
+  steps?: string;
+  computeUs?: string;
+  /** --no-bind (commander sets true by default). */
+  bind?: boolean;
+}
+
+/** True for --kind halo, which runs on its own; its flags are refused with the other kinds. */
+export function isHaloRun(options: BenchOptions): boolean {
+  const kinds = options.kind.split(',').map((kind) => kind.trim()).filter(Boolean);
+  if (kinds.includes('halo')) {
+    if (kinds.length > 1) throw usageError('HPCRUN_BENCH_KIND', `--kind ${options.kind}: halo runs on its own`, 'run --kind halo separately from latency, bw, bibw and mbw');
+    return true;
+  }
+  const haloOnly = (['plan', 'haloBytes', 'steps', 'computeUs', 'bind'] as const).filter((key) => (key === 'bind' ? options.bind === false : options[key] !== undefined));
+  if (haloOnly.length > 0) {
+    const flag = { plan: '--plan', haloBytes: '--halo-bytes', steps: '--steps', computeUs: '--compute-us', bind: '--no-bind' }[haloOnly[0] as 'plan'];
+    throw usageError('HPCRUN_BENCH_HALO_FLAG', `${flag} goes with --kind halo`, `add --kind halo (with --plan DIR --halo-bytes SIZE), or drop ${flag}`);
+  }
+  return false;
 }
 
 export function toSpec(options: BenchOptions): BenchSpec {
@@ -91,6 +112,7 @@ const describeNodes = (nodes: readonly CheckedNode[]): string =>
   nodes.map((node) => `${node.host}: ${count(node.physicalCores ?? 0, 'physical core')}, ${((node.memAvailableBytes ?? 0) / 1024 ** 3).toFixed(1)} GiB free`).join('; ');
 
 export async function run(options: BenchOptions, deps: Deps): Promise<number> {
+  if (isHaloRun(options)) return (await import('../bench/halo.js')).runHaloBench(options, deps);
   const spec = toSpec(options);
   const provider = selectProvider(options, undefined, sshOptionsOf(options), deps);
   const acquired = await provider.acquire();

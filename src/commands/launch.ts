@@ -8,15 +8,14 @@ import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
 import { type InventoryHost, requireHostName } from '../core/inventory.js';
 import { blockPlacement } from '../core/launch.js';
-import { type LauncherName, type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
-import { compressHostlist } from '../core/slurm/hostlist.js';
-import { formatDuration, requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
+import { type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
+import { formatDuration, requireDuration, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
 import { clusterHosts } from '../providers/gce/index.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
-import { selectProvider } from '../providers/select.js';
-import type { SshOptions } from '../providers/ssh/index.js';
+import { selectProvider, sshOptionsOf } from '../providers/select.js';
+import { checkFlavour, checkPlanHosts, checkPlanLauncher, planInventory } from '../providers/plan-launch.js';
 import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 import { count } from '../core/text.js';
 
@@ -78,31 +77,10 @@ export function capacityOf(nodes: readonly (ProviderNode | CheckedNode)[], ppn: 
   });
 }
 
-/** The plan's hosts must be nodes the provider has (a plan made for other nodes is refused, with them named). */
-function checkPlanHosts(plan: PlanLaunch, nodes: readonly ProviderNode[], provider: Provider): void {
-  const have = new Set(nodes.map((node) => node.host));
-  const outside = plan.placed.nodes.map((node) => node.host).filter((host) => !have.has(host));
-  if (outside.length > 0) {
-    const where = provider.name === 'slurm' ? `the Slurm allocation (${compressHostlist(nodes.map((node) => node.host))})` : 'the inventory';
-    throw new HpcrunError('infeasible', 'HPCRUN_PLAN_HOSTS_OUTSIDE', `the plan puts ranks on ${compressHostlist(outside)}, which ${outside.length === 1 ? 'is' : 'are'} not in ${where}`, {
-      hint: provider.name === 'slurm' ? 'allocate those nodes (salloc -w), or plan again with --hosts listing the allocation\'s nodes (scontrol show hostnames)' : 'plan again with --hosts listing these nodes',
-    });
-  }
-}
-
 function placementOf(spec: LaunchSpec, nodes: readonly (ProviderNode | CheckedNode)[]): Placed {
   if (spec.plan) return spec.plan.placed;
   const np = spec.np ?? capacityOf(nodes, spec.ppn).reduce((sum, node) => sum + node.slots, 0);
   return blockPlacement(capacityOf(nodes, spec.ppn), np, spec.ppn);
-}
-
-/** A plan made for srun runs only under Slurm; the MPI's own launcher otherwise follows the nodes. */
-function checkPlanLauncher(plan: PlanLaunch | undefined, provider: Provider): void {
-  if (plan?.flavour === 'slurm' && provider.name !== 'slurm') {
-    throw new HpcrunError('usage', 'HPCRUN_PLAN_FOR_SLURM', 'the plan was made for Slurm (--mpi slurm), but hpcrun is not inside an allocation', {
-      hint: 'run it inside salloc or sbatch (hpcrun launch --plan DIR there uses srun), or plan again with --mpi openmpi',
-    });
-  }
 }
 
 function buildJob(provider: Provider, spec: LaunchSpec, placed: Placed, mpi: MpiInfo | undefined, choice: LauncherChoice | undefined, staged?: { dir: string; program: boolean }): Job {
@@ -155,25 +133,13 @@ function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
   deps.stdout.write(`# ${head ? `on ${head}: ` : ''}${shellJoin([...(envWords.length ? ['env', ...envWords] : []), ...argv, ...job.program])}\n${files}`);
 }
 
-/** The MPI the nodes run must be the one asked for (by --mpi or by the plan). */
-function checkFlavour(wanted: LauncherName | undefined, detected: MpiInfo, source: string): void {
-  if (wanted && wanted !== 'slurm' && wanted !== detected.flavour) {
-    throw new HpcrunError('preflight', 'HPCRUN_MPI_MISMATCH', `${source} ${wanted}, but mpirun on the nodes is ${detected.flavour} ${detected.version}`, {
-      hint: `use ${detected.flavour} (plan again with --mpi ${detected.flavour}), or put the ${wanted} launcher first on the nodes' PATH`,
-    });
-  }
-}
-
-export function sshOptionsOf(options: Pick<LaunchOptions, 'identity' | 'user' | 'port' | 'knownHosts' | 'acceptNewHostKeys'>): SshOptions {
-  const port = options.port === undefined ? undefined : requirePort(options.port);
-  return { identity: options.identity, user: options.user, port, knownHosts: options.knownHosts, acceptNewHostKeys: options.acceptNewHostKeys };
-}
+export { sshOptionsOf } from '../providers/select.js';
 
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
   const spec = await toSpec(options, program, options.cluster && options.plan ? clusterHosts(options.cluster, deps) : undefined);
   const ssh = sshOptionsOf(options);
   if (options.head) requireHostName(options.head, '--head');
-  const planHosts: InventoryHost[] | undefined = spec.plan?.placed.nodes.map((node, index) => ({ name: node.host, slots: node.ranks, maxSlots: undefined, line: index + 1 }));
+  const planHosts: InventoryHost[] | undefined = spec.plan ? planInventory(spec.plan) : undefined;
   const choice: LauncherChoice | undefined = options.launcher === undefined ? undefined : options.launcher === 'srun' ? 'srun' : 'mpi';
   const provider = selectProvider(options, choice, ssh, deps, planHosts);
   checkPlanLauncher(spec.plan, provider);

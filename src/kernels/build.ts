@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { HpcrunError } from '../errors.js';
-import { KERNEL_CFLAGS, KERNEL_LIBS, kernelBinaryName, kernelCacheDir, kernelCacheKey } from './cache.js';
+import { HALO_BINARY_PREFIX, KERNEL_CFLAGS, KERNEL_LIBS, kernelBinaryName, kernelCacheDir, kernelCacheKey } from './cache.js';
 
 /** mpi-templates/kernels, found from both src/kernels and dist/kernels. */
 export const KERNEL_SOURCE_DIR = fileURLToPath(new URL('../../mpi-templates/kernels/', import.meta.url));
+/** mpi-templates/halo: the halo-exchange mini-app, built and cached the same way. */
+export const HALO_SOURCE_DIR = fileURLToPath(new URL('../../mpi-templates/halo/', import.meta.url));
 
 export interface EnsureKernelOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -23,6 +25,8 @@ export interface EnsureKernelOptions {
   cacheDir?: string;
   /** Directory holding the kernel's .c and .h files; default KERNEL_SOURCE_DIR. */
   sourceDir?: string;
+  /** Name of the cached binary before its key; default KERNEL_BINARY_PREFIX (`hpcrun-kernels-`). */
+  binaryPrefix?: string;
 }
 
 export interface KernelBuild {
@@ -69,7 +73,8 @@ export async function ensureKernel(options: EnsureKernelOptions): Promise<Kernel
     });
   }
   const key = kernelCacheKey({ sources, mpiVersion: version.all, mpiShow: show.all, flags: [...KERNEL_CFLAGS, ...KERNEL_LIBS] });
-  const path = join(cacheDir, kernelBinaryName(key));
+  const binaryName = kernelBinaryName(key, options.binaryPrefix);
+  const path = join(cacheDir, binaryName);
   const mpiVersion = version.all.split('\n')[0]?.trim() ?? '';
   const result = (built: boolean, compileCommand: string[]): KernelBuild => ({
     path, key, built, mpiVersion, compileCommand, durationMs: Date.now() - started,
@@ -82,7 +87,7 @@ export async function ensureKernel(options: EnsureKernelOptions): Promise<Kernel
       cause: e, hint: 'set HPCRUN_CACHE_DIR to a writable directory',
     });
   });
-  const temp = join(cacheDir, `.${kernelBinaryName(key)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(cacheDir, `.${binaryName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const cfiles = names.filter((n) => n.endsWith('.c')).map((n) => join(sourceDir, n));
   const args = [...KERNEL_CFLAGS, '-o', temp, ...cfiles, ...KERNEL_LIBS];
   try {
@@ -111,6 +116,11 @@ async function isExecutable(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The halo mini-app (mpi-templates/halo), built with mpicc on first use and cached like the kernels. */
+export function ensureHaloApp(options: Omit<EnsureKernelOptions, 'sourceDir' | 'binaryPrefix'>): Promise<KernelBuild> {
+  return ensureKernel({ ...options, sourceDir: HALO_SOURCE_DIR, binaryPrefix: HALO_BINARY_PREFIX });
 }
 
 function internal(message: string, cause?: unknown): HpcrunError {

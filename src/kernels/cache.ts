@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export const KERNEL_CFLAGS: readonly string[] = ['-O2', '-Wall', '-Wextra'];
 export const KERNEL_LIBS: readonly string[] = ['-lm'];
 export const KERNEL_BINARY_PREFIX = 'hpcrun-kernels-';
+export const HALO_BINARY_PREFIX = 'hpcrun-halo-';
 
 /**
  * The kernel cache directory: `$HPCRUN_CACHE_DIR/kernels` if set (hpcrun's
@@ -47,6 +48,6 @@ export function kernelCacheKey(m: KeyMaterial): string {
   return h.digest('hex');
 }
 
-export function kernelBinaryName(key: string): string {
-  return `${KERNEL_BINARY_PREFIX}${key.slice(0, 16)}`;
+export function kernelBinaryName(key: string, prefix = KERNEL_BINARY_PREFIX): string {
+  return `${prefix}${key.slice(0, 16)}`;
 }

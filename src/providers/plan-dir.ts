@@ -15,6 +15,8 @@ export interface PlanLaunch {
   flavour: LauncherName;
   /** Every rank's node, as plan.json says; launchers render their files from it. */
   placed: Placed;
+  /** The job the plan was made for: its mapping policy, process grid (null without one) and periodicity. */
+  job: { policy: string; grid: number[] | null; periodic: boolean };
 }
 
 const read = (dir: string, name: string): Promise<string> =>
@@ -77,5 +79,6 @@ export async function readPlanDir(dir: string, bind?: readonly string[]): Promis
     ranks: plan.ranks,
     flavour: plan.mpi,
     placed: { nodes, rankToNode, rankSlot: rankSlots(rankToNode, plan.nodes.length), ranksPerNode: plan.ranksPerNode, threadsPerRank: plan.threadsPerRank },
+    job: { policy: plan.policy, grid: plan.grid, periodic: plan.periodic },
   };
 }

@@ -7,6 +7,7 @@
 
 import type { Deps } from '../deps.js';
 import { usageError } from '../errors.js';
+import { requirePort } from '../core/units.js';
 import type { InventoryHost } from '../core/inventory.js';
 import { clusterProvider } from './gce/index.js';
 import { slurmProvider } from './slurm/index.js';
@@ -34,4 +35,10 @@ export function selectProvider(flags: NodeSourceFlags, choice: LauncherChoice | 
   }
   if (planHosts) return sshProvider({ inventory: planHosts, head: flags.head, ssh }, deps);
   throw usageError('HPCRUN_NO_HOSTS', 'no nodes given', 'pass --hosts FILE (Open MPI hostfile syntax), run inside a Slurm allocation (salloc, sbatch), or pass --plan DIR');
+}
+
+/** The SSH flags every command that reaches nodes takes, checked. */
+export function sshOptionsOf(options: { identity?: string | undefined; user?: string | undefined; port?: string | undefined; knownHosts?: string | undefined; acceptNewHostKeys?: boolean | undefined }): SshOptions {
+  const port = options.port === undefined ? undefined : requirePort(options.port);
+  return { identity: options.identity, user: options.user, port, knownHosts: options.knownHosts, acceptNewHostKeys: options.acceptNewHostKeys };
 }

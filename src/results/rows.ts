@@ -7,8 +7,8 @@ import type { ResultRow, ResultUnit, RowStopReason } from './schema.js';
 
 export interface SampleRowInput {
   kind: string;
-  hostA: string;
-  hostB: string;
+  hostA: string | null;
+  hostB: string | null;
   bytes: number;
   unit: ResultUnit;
   /** Every sample measured, warm-up excluded, in the row's unit. */

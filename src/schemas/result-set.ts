@@ -73,6 +73,16 @@ export const ResultMetadataSchema = z.object({
   sizes: z.array(z.number().min(0)),
   policy: StopPolicySchema.nullable(),
   timerResolutionUs: z.number().nullable(),
+  plan: z
+    .object({
+      dir: z.string(),
+      policy: z.string(),
+      grid: z.array(z.int().min(1)).nullable(),
+      periodic: z.boolean(),
+      rankToHost: z.array(z.string()).describe('Host of each rank, as the plan placed it.'),
+    })
+    .optional()
+    .describe('The plan a halo run (bench --kind halo) was launched with: its policy, grid and rank-to-host mapping.'),
   sources: z.array(ResultSourceSchema).optional().describe('Imported inputs: file, format, benchmark, version, parameters.'),
   notes: z.array(z.string()).optional(),
 });

@@ -3,7 +3,7 @@
 // known_hosts through plm_rsh_args.
 
 import { HpcrunError } from '../../errors.js';
-import { renderHostfile, renderRankfile, threadEnv } from './files.js';
+import { renderHostfile, renderRankfile, renderSlurmHostfile, threadEnv } from './files.js';
 import { FILES_DIR, type LaunchCommand, type LaunchContext, type MpiLauncher, type Placed } from './types.js';
 
 /** Open MPI's `--mca plm_rsh_args`, which it splits on spaces: a word with a space is refused. */
@@ -37,7 +37,12 @@ export const openmpi: MpiLauncher = {
     const t = placed.threadsPerRank;
     const files: Record<string, string> = { hostfile: renderHostfile(placed) };
     const argv = ['mpirun', '-np', String(placed.rankToNode.length), '--hostfile', `${FILES_DIR}/hostfile`];
-    if (context.placement === 'exact') {
+    if (context.placement === 'exact' && context.unbound) {
+      // Line r of a sequential hostfile is rank r's host; nothing is pinned.
+      files.seqfile = renderSlurmHostfile(placed);
+      argv.splice(argv.indexOf('--hostfile'), 2, '--hostfile', `${FILES_DIR}/seqfile`);
+      argv.push('--map-by', 'seq', '--bind-to', 'none');
+    } else if (context.placement === 'exact') {
       files.rankfile = renderRankfile(placed);
       argv.push('--rankfile', `${FILES_DIR}/rankfile`);
     } else {

@@ -52,6 +52,13 @@ export interface LaunchContext {
   pmi?: string;
   /** The folder ranks start in (a staged job folder); default: the launcher's own. */
   workDir?: string;
+  /**
+   * Exact placement without pinning ranks to cores (Open MPI: a sequential
+   * hostfile, `--map-by seq --bind-to none`, instead of the rankfile, which
+   * always binds). For nodes that share cores, such as the namespaces of the
+   * testbed on one machine. Hydra and srun do not bind by default.
+   */
+  unbound?: boolean;
 }
 
 /** What a launcher needs to run a job: argv and env naming files in FILES_DIR, and those files' contents. */
