@@ -10,13 +10,13 @@ import { type InventoryHost, requireHostName } from '../core/inventory.js';
 import { blockPlacement } from '../core/launch.js';
 import { type LauncherName, type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launchers/index.js';
 import { compressHostlist } from '../core/slurm/hostlist.js';
-import { formatDuration, requireDuration, requirePort, requirePositiveInt } from '../core/units.js';
+import { formatDuration, requireDuration, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
 import { clusterHosts } from '../providers/gce/index.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { selectProvider } from '../providers/select.js';
-import type { SshOptions } from '../providers/ssh/index.js';
+import { sshOptionsOf } from '../providers/ssh-options.js';
 import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 import { count } from '../core/text.js';
 
@@ -164,10 +164,6 @@ function checkFlavour(wanted: LauncherName | undefined, detected: MpiInfo, sourc
   }
 }
 
-export function sshOptionsOf(options: Pick<LaunchOptions, 'identity' | 'user' | 'port' | 'knownHosts' | 'acceptNewHostKeys'>): SshOptions {
-  const port = options.port === undefined ? undefined : requirePort(options.port);
-  return { identity: options.identity, user: options.user, port, knownHosts: options.knownHosts, acceptNewHostKeys: options.acceptNewHostKeys };
-}
 
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
   const spec = await toSpec(options, program, options.cluster && options.plan ? clusterHosts(options.cluster, deps) : undefined);
