@@ -4,7 +4,6 @@
 // gate's status (0 pass, 1 regression) as the command's exit status: a
 // regression is a verdict, not an error.
 
-import { appendFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Deps } from '../deps.js';
 import { usageError } from '../errors.js';
@@ -15,6 +14,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { checkWritable } from '../io/writable.js';
 import { readHistory } from '../results/history.js';
 import { readResultSet, resultPaths } from '../results/index.js';
+import { appendStepSummary } from '../io/step-summary.js';
 
 export interface GateCommandOptions extends GateFlags {
   baseline?: string[];
@@ -28,17 +28,6 @@ export interface GateOutcome {
   result: GateResult;
   markdown: string;
   notes: string[];
-}
-
-/** Appends to the file GitHub Actions shows as the step's summary, when $GITHUB_STEP_SUMMARY names one. */
-export async function appendStepSummary(markdown: string, deps: Deps): Promise<void> {
-  const target = deps.env.GITHUB_STEP_SUMMARY;
-  if (!target) return;
-  try {
-    await appendFile(target, `${markdown}\n`);
-  } catch (error) {
-    deps.stderr.write(`hpcrun: warning: cannot append to $GITHUB_STEP_SUMMARY (${target}): ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-  }
 }
 
 export async function run(options: GateCommandOptions, deps: Deps): Promise<number> {

@@ -7,6 +7,7 @@ import { catalogFormat } from './catalog.js';
 import { clusterFormat } from './cluster.js';
 import { jobFormat } from './job.js';
 import type { FileFormat } from './json-schema.js';
+import { nightlyFormat } from './nightly.js';
 import { planFileFormat } from './plan-file.js';
 import { resultSetFormat } from './result-set.js';
 
@@ -27,6 +28,10 @@ export {
   type PlanFile, type PlanMetrics, type PlanNode, type StoredPlan,
 } from './plan-file.js';
 export {
+  NIGHTLY_KIND, NIGHTLY_KINDS, NIGHTLY_SCHEMA_VERSION, NightlyConfigSchema, checkNightlyConfig,
+  type NightlyConfig, type NightlyConfigInput,
+} from './nightly.js';
+export {
   RESULT_SET_SCHEMA_VERSION, RESULT_UNITS, ROW_STOP_REASONS, ResultMetadataSchema, ResultRowSchema, ResultSetSchema, checkResultSet, resultSetVersion,
   type ResultMetadata, type ResultRow, type ResultSet, type ResultUnit, type RowStopReason, type StopPolicyMeta,
 } from './result-set.js';
@@ -37,4 +42,4 @@ export {
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, nightlyFormat];

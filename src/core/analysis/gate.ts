@@ -18,7 +18,7 @@ import type { ResultSet } from '../../schemas/index.js';
 import {
   compareMetrics, directionOf, environmentChanges, metricLabel, metricsOf,
   type Direction, type Environment, type MetricKey, type RunMetric,
-} from './metrics.js';
+} from './gate-metrics.js';
 
 export interface GateRun {
   /** The set's name or file, for messages. */
