@@ -14,6 +14,7 @@ import { register as registerImport } from './cli/import.js';
 import { register as registerBench } from './cli/bench.js';
 import { register as registerSubmit } from './cli/submit.js';
 import { register as registerCluster } from './cli/cluster.js';
+import { register as registerReport } from './cli/report.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {
@@ -25,7 +26,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions();
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerReport]) {
     register(program, deps, status);
   }
   configureTree(program, deps);
