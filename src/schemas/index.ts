@@ -9,6 +9,7 @@ import { jobFormat } from './job.js';
 import type { FileFormat } from './json-schema.js';
 import { nightlyFormat } from './nightly.js';
 import { planFileFormat } from './plan-file.js';
+import { referenceFormat } from './reference.js';
 import { resultSetFormat } from './result-set.js';
 
 export {
@@ -36,10 +37,14 @@ export {
   type ResultMetadata, type ResultRow, type ResultSet, type ResultUnit, type RowStopReason, type StopPolicyMeta,
 } from './result-set.js';
 export {
+  REFERENCE_KIND, REFERENCE_SCHEMA_VERSION, ReferenceFigureSchema, ReferenceFileSchema, checkReferenceFile,
+  type ReferenceFigure, type ReferenceFile,
+} from './reference.js';
+export {
   check, declaredVersion, formatPath, hpcrunErrorMap, joinErrors, parseWith, problemText, problems, show,
   type Checked, type Problem, type RuleReport, type Rules,
 } from './issues.js';
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, nightlyFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, referenceFormat, nightlyFormat];
