@@ -36,6 +36,12 @@ async function bench(name) {
   return `${out}.json`;
 }
 
+// Ctrl-C or a kill still takes the testbed down before the lock is released.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    execa(process.execPath, [bin, 'testbed', 'down'], { reject: false }).finally(() => process.exit(130));
+  });
+}
 const up = await hpcrun('testbed', 'up', '--nodes', '3');
 if (up.exitCode !== 0) throw new Error(up.stderr);
 const started = Date.now();

@@ -148,3 +148,22 @@ describe('hpcrun nightly run: bad input, before any benchmark', () => {
     expect(r.err).toMatch(/broken\.json/);
   });
 });
+
+describe('nightly report page', () => {
+  it('plots every gated metric over the window and tonight, and the page fetches nothing', async () => {
+    const { gate, gateRunOf } = await import('../../src/core/analysis/gate.js');
+    const { renderNightlyPage, trendPoints } = await import('../../src/core/render/nightly-report.js');
+    const runs = [0, 1, 2, 3].map((i) => gateRunOf(`night-${i}`, fakeSet({ date: night(i), rows: [{ kind: 'latency', bytes: 8, median: 5 + i / 10 }, { kind: 'bw', bytes: 8, median: 2 }] })));
+    const tonight = gateRunOf('tonight', fakeSet({ date: night(9), rows: [{ kind: 'latency', bytes: 8, median: 5.1 }, { kind: 'bw', bytes: 8, median: 2 }] }));
+    const result = gate(runs, tonight, { tolerance: 0.1, minHistory: 2, window: 3, zThreshold: 4, strictEnv: false });
+    const points = trendPoints(runs, tonight, result);
+    expect(points.filter((p) => p.metric === 'latency 8 B').map((p) => [p.run, p.current])).toEqual([['night-1', false], ['night-2', false], ['night-3', false], ['tonight', true]]);
+    const html = renderNightlyPage({ title: 'nightly <test>', provenance: [['hosts', 'a & b']], result, charts: [{ title: 'trend', svg: '<svg></svg>' }], notes: ['<b>note</b>'] });
+    expect(html).toContain('<title>nightly &lt;test&gt;</title>');
+    expect(html).toContain('<td>a &amp; b</td>');
+    expect(html).toContain('&lt;b&gt;note&lt;/b&gt;');
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script|<link|src=|https?:/);
+    expect(html).toContain('PASS: no regression');
+  });
+});
