@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: fast pure unit tests; integration tests that drive the real
+// Five projects: fast pure unit tests; the HTML report in a real headless
+// Chromium (test/browser/); integration tests that drive the real
 // virtual cluster (network namespaces, sshd, mpirun); Slurm tests, each
 // file of which starts its own real Slurm over loopback; and the Compute
 // Engine tests, which drive @google-cloud/compute against a local double of
@@ -14,6 +15,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

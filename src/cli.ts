@@ -17,6 +17,9 @@ import { register as registerCluster } from './cli/cluster.js';
 import { register as registerModel } from './cli/model.js';
 import { register as registerPredict } from './cli/predict.js';
 import { register as registerCalibrate } from './cli/calibrate.js';
+import { register as registerGate } from './cli/gate.js';
+import { register as registerNightly } from './cli/nightly.js';
+import { register as registerReport } from './cli/report.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {
@@ -28,7 +31,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions();
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict, registerCalibrate]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict, registerCalibrate, registerReport, registerGate, registerNightly]) {
     register(program, deps, status);
   }
   configureTree(program, deps);

@@ -27,3 +27,29 @@ export async function writeFileAtomic(target: string, contents: string | Uint8Ar
     throw error;
   }
 }
+
+/**
+ * Writes several files as one step, as far as a filesystem allows: every temp
+ * file is written and flushed first, and only then renamed over its target,
+ * so a failed write (a full disk, a missing permission) replaces none of them.
+ */
+export async function writeFilesAtomic(files: readonly { path: string; contents: string | Uint8Array }[], mode = 0o644): Promise<void> {
+  const temps: string[] = [];
+  try {
+    for (const file of files) {
+      const temp = tempPathFor(file.path);
+      const handle = await open(temp, 'wx', mode);
+      temps.push(temp);
+      try {
+        await handle.writeFile(file.contents);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const [i, file] of files.entries()) await rename(temps[i] as string, file.path);
+  } catch (error) {
+    await Promise.all(temps.map((temp) => rm(temp, { force: true })));
+    throw error;
+  }
+}

@@ -8,8 +8,10 @@ import { clusterFormat } from './cluster.js';
 import { jobFormat } from './job.js';
 import { modelFormat } from './model.js';
 import type { FileFormat } from './json-schema.js';
+import { nightlyFormat } from './nightly.js';
 import { planFileFormat } from './plan-file.js';
 import { publishedLatencyFormat } from './published-latency.js';
+import { referenceFormat } from './reference.js';
 import { resultSetFormat } from './result-set.js';
 
 export {
@@ -36,9 +38,17 @@ export {
   type PlanFile, type PlanMetrics, type PlanNode, type StoredPlan,
 } from './plan-file.js';
 export {
+  NIGHTLY_KIND, NIGHTLY_KINDS, NIGHTLY_SCHEMA_VERSION, NightlyConfigSchema, checkNightlyConfig,
+  type NightlyConfig, type NightlyConfigInput,
+} from './nightly.js';
+export {
   RESULT_SET_SCHEMA_VERSION, RESULT_UNITS, ROW_STOP_REASONS, ResultMetadataSchema, ResultRowSchema, ResultSetSchema, checkResultSet, resultSetVersion,
   type ResultMetadata, type ResultRow, type ResultSet, type ResultUnit, type RowStopReason, type StopPolicyMeta,
 } from './result-set.js';
+export {
+  REFERENCE_KIND, REFERENCE_SCHEMA_VERSION, ReferenceFigureSchema, ReferenceFileSchema, checkReferenceFile,
+  type ReferenceFigure, type ReferenceFile,
+} from './reference.js';
 export {
   check, declaredVersion, formatPath, hpcrunErrorMap, joinErrors, parseWith, problemText, problems, show,
   type Checked, type Problem, type RuleReport, type Rules,
@@ -46,4 +56,4 @@ export {
 export { jsonSchemaOf, jsonSchemaText, type FileFormat } from './json-schema.js';
 
 /** Every format hpcrun reads; those with `published` have a committed JSON Schema file. */
-export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, modelFormat, publishedLatencyFormat];
+export const FORMATS: readonly FileFormat[] = [catalogFormat, jobFormat, planFileFormat, resultSetFormat, clusterFormat, modelFormat, publishedLatencyFormat, referenceFormat, nightlyFormat];

@@ -9,8 +9,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 describe('published JSON Schemas', () => {
   const published = FORMATS.filter((f) => f.published !== undefined);
 
-  it('publishes the catalog, model and result-set schemas', () => {
-    expect(published.map((f) => f.published?.path).sort()).toEqual(['placement/catalog.schema.json', 'results/model.schema.json', 'results/result-set.schema.json']);
+  it('publishes the catalog, model, result-set, reference and nightly-config schemas', () => {
+    expect(published.map((f) => f.published?.path).sort()).toEqual(['benchmarks/nightly.schema.json', 'placement/catalog.schema.json', 'results/model.schema.json', 'results/references/references.schema.json', 'results/result-set.schema.json']);
   });
 
   it.each(published.map((f) => [f.published?.path as string, f] as const))('%s is what zod generates (else run `npm run schemas`)', (path, format) => {

@@ -16,7 +16,7 @@ export {
 } from './summary.js';
 export { TUKEY_RULE, tukeyFences, tukeyFilter, type OutlierResult, type TukeyFences } from './outliers.js';
 export { arithmeticMean, geometricMean, harmonicMean } from './means.js';
-export { mannWhitneyU, type MannWhitneyResult } from './mannwhitney.js';
+export { mannWhitneyU, twoSidedNormalP, type MannWhitneyResult } from './mannwhitney.js';
 export {
   STOPPING_RULE,
   decideStop,
