@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  costPerRun, fitModel, fitSegmented, fromModelFile, paretoFront, predictHalo,
+  costPerRun, fitModel, fitNodeInjection, fitSegmented, fromModelFile, paretoFront, predictHalo,
   type HaloJob, type Point, type PointToPoint,
 } from '../../src/core/model/index.js';
 import { HpcrunError } from '../../src/errors.js';
@@ -112,6 +112,31 @@ describe('fitModel', () => {
     expect(model.sources.map((s) => s.hosts)).toEqual([['hpcrun-n1', 'hpcrun-n2'], ['hpcrun-n1', 'hpcrun-n2']]);
     // Our regimes fit better than fixed 256 B / 16 KiB splits on the same points.
     expect(model.latency.r2!).toBeGreaterThan(model.latency.comparison!.r2!);
+  });
+});
+
+describe('node injection (max-rate form)', () => {
+  // One pair streams at ρ(n) = n / (20 µs + n / 100 MB/s); k = 2 pairs reach min(2ρ, R).
+  const rho = (n: number): number => n / (20 + n / 100);
+  const stream = SIZES.map((bytes) => ({ bytes, us: bytes / rho(bytes) }));
+  const withMbw = (R: number) => {
+    const set = fixture('testbed-1gbit-mbw.json').set;
+    set.rows = SIZES.map((bytes) => ({ ...set.rows[0]!, kind: 'mbw', unit: 'MB/s' as const, bytes, median: Math.min(2 * rho(bytes), R), extra: { pairs: 2 } }));
+    return set;
+  };
+
+  it('recovers the node rate R from the byte-bound sizes where k pairs fall short of k·ρ', () => {
+    const { fit } = fitNodeInjection([withMbw(150)], stream);
+    expect(fit?.pairsPerNode).toBe(2);
+    within(fit!.nodeRateMBps!, 150, 1e-9);
+    // Small messages (message-rate bound) are never taken for the node limit.
+    expect(Math.min(...fit!.saturatedSizes)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('leaves R unknown (Foster) when k pairs never saturate the node', () => {
+    const { fit } = fitNodeInjection([withMbw(1e6)], stream);
+    expect(fit?.nodeRateMBps).toBeNull();
+    expect(fit?.note).toMatch(/the node rate is at least 200 MB\/s/);
   });
 });
 
