@@ -219,11 +219,12 @@ describe('cost per run', () => {
     expect(c.notes).toEqual([]);
   });
 
-  it('takes Spot as 80% off when the catalog has no Spot price, and says so', () => {
+  it('leaves Spot null, with the reason, when the catalog has no Spot price (H3 offers none)', () => {
     const c = costPerRun(1800, 4, { onDemandPerHour: 2, spotPerHour: undefined });
     expect(c.onDemand).toBeCloseTo(4, 12);
-    expect(c.spotLow).toBeCloseTo((4 * 0.4 * 0.5) / 0.95, 12);
-    expect(c.notes[0]).toContain('80% off');
+    expect(c.spotLow).toBeNull();
+    expect(c.spotHigh).toBeNull();
+    expect(c.notes[0]).toContain('no Spot price in the catalog');
   });
 
   it('is null, with the reason, without steps or prices', () => {

@@ -87,8 +87,12 @@ describe('plan --recommend with predictions', () => {
     expect(fits.every((r) => r.predicted.basis === 'measured' && r.predicted.model === 'model.json' && !r.flags.includes('published-not-measured'))).toBe(true);
     for (const r of fits) {
       expect(r.predicted.totalSeconds).toBeCloseTo(1000 * (r.predicted.secondsPerStep as number), 9);
-      expect(r.costPerRun.spotLow).toBeLessThan(r.costPerRun.spotHigh as number);
-      expect(r.costPerRun.spotHigh).toBeLessThan(r.costPerRun.onDemand as number);
+      if (r.costPerHour.spot === null) {
+        expect(r.costPerRun).toMatchObject({ spotLow: null, spotHigh: null, reason: expect.stringContaining('no Spot price in the catalog') as unknown });
+      } else {
+        expect(r.costPerRun.spotLow).toBeLessThan(r.costPerRun.spotHigh as number);
+        expect(r.costPerRun.spotHigh).toBeLessThan(r.costPerRun.onDemand as number);
+      }
     }
     const perRun = fits.map((r) => r.costPerRun.onDemand as number);
     expect(perRun).toEqual([...perRun].sort((a, b) => a - b));
