@@ -194,6 +194,13 @@ describe('predictHalo', () => {
     expect(p.totalSeconds).toBeCloseTo(1000 * (comm + 500e-6), 9);
   });
 
+  it('a periodic extent of 2 sends two messages over one stream (the same pair of ranks)', () => {
+    const p = predictHalo({ ...chain([0, 1]), grid: [2, 1], periodic: true }, p2p(150));
+    expect(p.worstNode).toMatchObject({ messages: 2, streams: 1, maxRankMessages: 2 });
+    // rank term L + G = 0.02001; node term L + 1e6 / min(1·1e8, 1.5e8) = 0.02001.
+    expect(p.commSecondsPerStep).toBeCloseTo(0.02001, 12);
+  });
+
   it('warns when the halo size lies outside the fitted sizes', () => {
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 16 * 1024 * 1024 }), p2p(150)).warnings.join('\n')).toContain('extrapolates');
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 4096, computeUs: 0 }), p2p(150)).warnings).toEqual([]);
