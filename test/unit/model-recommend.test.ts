@@ -112,6 +112,12 @@ describe('plan --recommend with predictions', () => {
     for (const r of fits) expect(r.predicted.basis).toBe(r.machine.startsWith('c2-') ? 'measured' : 'published, not measured');
   });
 
+  it('flags shapes whose model is used outside its fitted sizes', async () => {
+    const r = await runCli(['plan', '--grid', '16x16x8', '--halo-bytes', '64MiB', '--recommend', '--json', '--model', 'c2=model.json'], { cwd: dir });
+    const { recommendations } = JSON.parse(r.out) as { recommendations: Row[] };
+    for (const row of recommendations.filter((x) => x.fits)) expect(row.flags.includes('extrapolates')).toBe(row.machine.startsWith('c2-'));
+  });
+
   it('--objective time ranks by predicted time per step', async () => {
     const { rows, json } = await recommend('--model', 'model.json', '--objective', 'time');
     expect(json.objective).toBe('time');
