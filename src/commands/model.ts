@@ -16,6 +16,7 @@ export interface FitCommandOptions {
 }
 
 export interface FitOutcome {
+  /** --out as given. */
   path: string;
   model: ModelFile;
 }
@@ -26,8 +27,8 @@ export async function fit(options: FitCommandOptions, deps: Deps): Promise<FitOu
   const inputs: FitInput[] = [];
   for (const file of options.files) inputs.push({ file, set: await readResultSet(file, deps.cwd) });
   const model = fitModel(inputs, { created: deps.now(), hpcrun: VERSION });
-  const path = await writeModelFile(options.out, deps.cwd, model, options.force === true);
-  return { path, model };
+  await writeModelFile(options.out, deps.cwd, model, options.force === true);
+  return { path: options.out, model };
 }
 
 export { readModelFile };

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  costPerRun, fitModel, fitSegmented, fromModelFile, paretoFront, predictHalo,
+  costPerRun, fitModel, fitNodeInjection, fitSegmented, fromModelFile, paretoFront, predictHalo,
   type HaloJob, type Point, type PointToPoint,
 } from '../../src/core/model/index.js';
 import { HpcrunError } from '../../src/errors.js';
@@ -115,6 +115,31 @@ describe('fitModel', () => {
   });
 });
 
+describe('node injection (max-rate form)', () => {
+  // One pair streams at ρ(n) = n / (20 µs + n / 100 MB/s); k = 2 pairs reach min(2ρ, R).
+  const rho = (n: number): number => n / (20 + n / 100);
+  const stream = SIZES.map((bytes) => ({ bytes, us: bytes / rho(bytes) }));
+  const withMbw = (R: number) => {
+    const set = fixture('testbed-1gbit-mbw.json').set;
+    set.rows = SIZES.map((bytes) => ({ ...set.rows[0]!, kind: 'mbw', unit: 'MB/s' as const, bytes, median: Math.min(2 * rho(bytes), R), extra: { pairs: 2 } }));
+    return set;
+  };
+
+  it('recovers the node rate R from the byte-bound sizes where k pairs fall short of k·ρ', () => {
+    const { fit } = fitNodeInjection([withMbw(150)], stream);
+    expect(fit?.pairsPerNode).toBe(2);
+    within(fit!.nodeRateMBps!, 150, 1e-9);
+    // Small messages (message-rate bound) are never taken for the node limit.
+    expect(Math.min(...fit!.saturatedSizes)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('leaves R unknown (Foster) when k pairs never saturate the node', () => {
+    const { fit } = fitNodeInjection([withMbw(1e6)], stream);
+    expect(fit?.nodeRateMBps).toBeNull();
+    expect(fit?.note).toMatch(/the node rate is at least 200 MB\/s/);
+  });
+});
+
 /** latency 10 µs + n / 100 MB/s; gap n / 100 MB/s; node rate as given. */
 function p2p(nodeRateMBps: number | undefined): PointToPoint {
   return {
@@ -169,6 +194,13 @@ describe('predictHalo', () => {
     expect(p.totalSeconds).toBeCloseTo(1000 * (comm + 500e-6), 9);
   });
 
+  it('a periodic extent of 2 sends two messages over one stream (the same pair of ranks)', () => {
+    const p = predictHalo({ ...chain([0, 1]), grid: [2, 1], periodic: true }, p2p(150));
+    expect(p.worstNode).toMatchObject({ messages: 2, streams: 1, maxRankMessages: 2 });
+    // rank term L + G = 0.02001; node term L + 1e6 / min(1·1e8, 1.5e8) = 0.02001.
+    expect(p.commSecondsPerStep).toBeCloseTo(0.02001, 12);
+  });
+
   it('warns when the halo size lies outside the fitted sizes', () => {
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 16 * 1024 * 1024 }), p2p(150)).warnings.join('\n')).toContain('extrapolates');
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 4096, computeUs: 0 }), p2p(150)).warnings).toEqual([]);
@@ -194,11 +226,12 @@ describe('cost per run', () => {
     expect(c.notes).toEqual([]);
   });
 
-  it('takes Spot as 80% off when the catalog has no Spot price, and says so', () => {
+  it('leaves Spot null, with the reason, when the catalog has no Spot price (H3 offers none)', () => {
     const c = costPerRun(1800, 4, { onDemandPerHour: 2, spotPerHour: undefined });
     expect(c.onDemand).toBeCloseTo(4, 12);
-    expect(c.spotLow).toBeCloseTo((4 * 0.4 * 0.5) / 0.95, 12);
-    expect(c.notes[0]).toContain('80% off');
+    expect(c.spotLow).toBeNull();
+    expect(c.spotHigh).toBeNull();
+    expect(c.notes[0]).toContain('no Spot price in the catalog');
   });
 
   it('is null, with the reason, without steps or prices', () => {

@@ -87,8 +87,12 @@ describe('plan --recommend with predictions', () => {
     expect(fits.every((r) => r.predicted.basis === 'measured' && r.predicted.model === 'model.json' && !r.flags.includes('published-not-measured'))).toBe(true);
     for (const r of fits) {
       expect(r.predicted.totalSeconds).toBeCloseTo(1000 * (r.predicted.secondsPerStep as number), 9);
-      expect(r.costPerRun.spotLow).toBeLessThan(r.costPerRun.spotHigh as number);
-      expect(r.costPerRun.spotHigh).toBeLessThan(r.costPerRun.onDemand as number);
+      if (r.costPerHour.spot === null) {
+        expect(r.costPerRun).toMatchObject({ spotLow: null, spotHigh: null, reason: expect.stringContaining('no Spot price in the catalog') as unknown });
+      } else {
+        expect(r.costPerRun.spotLow).toBeLessThan(r.costPerRun.spotHigh as number);
+        expect(r.costPerRun.spotHigh).toBeLessThan(r.costPerRun.onDemand as number);
+      }
     }
     const perRun = fits.map((r) => r.costPerRun.onDemand as number);
     expect(perRun).toEqual([...perRun].sort((a, b) => a - b));
@@ -106,6 +110,12 @@ describe('plan --recommend with predictions', () => {
     }
     // MACHINE=FILE: the c2 family is measured, the rest published.
     for (const r of fits) expect(r.predicted.basis).toBe(r.machine.startsWith('c2-') ? 'measured' : 'published, not measured');
+  });
+
+  it('flags shapes whose model is used outside its fitted sizes', async () => {
+    const r = await runCli(['plan', '--grid', '16x16x8', '--halo-bytes', '64MiB', '--recommend', '--json', '--model', 'c2=model.json'], { cwd: dir });
+    const { recommendations } = JSON.parse(r.out) as { recommendations: Row[] };
+    for (const row of recommendations.filter((x) => x.fits)) expect(row.flags.includes('extrapolates')).toBe(row.machine.startsWith('c2-'));
   });
 
   it('--objective time ranks by predicted time per step', async () => {

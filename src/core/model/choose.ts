@@ -86,7 +86,7 @@ export function predictPlan(plan: Plan, network: Network, options: PredictOption
     network,
   );
   const cost = costPerRun(p.totalSeconds, plan.nodeCount, { onDemandPerHour: plan.shape.onDemandPerHour, spotPerHour: plan.shape.spotPerHour });
-  const costNull = cost.onDemand === null || cost.spotLow === null ? (cost.notes[0] ?? null) : null;
+  const costNull = cost.onDemand === null || cost.spotLow === null ? cost.notes.join('; ') || null : null;
   return {
     predicted: {
       secondsPerStep: p.secondsPerStep,

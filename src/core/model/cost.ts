@@ -5,12 +5,13 @@
 // ℓ is the share of the VM-hours paid for that preemption throws away and
 // that must be run again (Google's guidance for Spot/preemptible VMs: a
 // 5–15% loss rate, so the paid hours are hours/(1 − ℓ)). spotLow uses ℓ = 5%,
-// spotHigh ℓ = 15%. Without a catalog Spot price, Spot is taken as 80% off
-// the on-demand price (the same guidance) and a note says so.
+// spotHigh ℓ = 15%. Without a catalog Spot price, Spot is null with the
+// reason: the catalog's null means "not offered" (H3) as well as "not
+// recorded", so guessing 80% off the on-demand price could price a VM that
+// cannot be bought as Spot.
 
 export const SPOT_LOSS_LOW = 0.05;
 export const SPOT_LOSS_HIGH = 0.15;
-export const SPOT_DISCOUNT = 0.8;
 
 export interface CostPerRun {
   onDemand: number | null;
@@ -29,12 +30,9 @@ export function costPerRun(totalSeconds: number | null, nodes: number, prices: P
   const notes: string[] = [];
   if (totalSeconds === null) return { onDemand: null, spotLow: null, spotHigh: null, notes: ['no --steps: the run has no length to price'] };
   const onDemandRate = prices?.onDemandPerHour ?? null;
-  let spotRate = prices?.spotPerHour ?? null;
+  const spotRate = prices?.spotPerHour ?? null;
   if (onDemandRate === null && spotRate === null) return { onDemand: null, spotLow: null, spotHigh: null, notes: ['the machine has no price in the catalog'] };
-  if (spotRate === null && onDemandRate !== null) {
-    spotRate = onDemandRate * (1 - SPOT_DISCOUNT);
-    notes.push(`no catalog Spot price: Spot taken as ${SPOT_DISCOUNT * 100}% off on demand`);
-  }
+  if (spotRate === null) notes.push('the machine has no Spot price in the catalog (not offered, or not recorded): spotLow and spotHigh are null');
   const hours = totalSeconds / 3600;
   if (onDemandRate === null) notes.push('the machine has no on-demand price in the catalog');
   return {

@@ -110,6 +110,16 @@ function sourceOf(input: FitInput): ModelSource {
   };
 }
 
+/** A row whose spread is this many times its median is noise, not a figure to fit. */
+const NOISY = 3;
+
+function noisyRows(rows: readonly ResultRow[]): string[] {
+  return rows
+    .filter((row) => [...LATENCY_KINDS, ...STREAM_KINDS].includes(row.kind) && row.stop_reason !== 'failed' && row.median !== null && row.median > 0)
+    .filter((row) => (row.p95 !== null && row.p95 > NOISY * (row.median as number)) || (row.p05 !== null && row.p05 * NOISY < (row.median as number)))
+    .map((row) => `${row.kind} ${formatBytes(row.bytes)}`);
+}
+
 export interface FitOptions {
   created: Date;
   hpcrun: string;
@@ -134,6 +144,10 @@ export function fitModel(inputs: readonly FitInput[], options: FitOptions): Mode
     for (const s of fit?.segments ?? []) {
       if (s.maxRelResidual > 0.25) warnings.push(`${name} regime ${formatBytes(s.fromBytes)}–${formatBytes(s.toBytes)} fits poorly (largest residual ${(s.maxRelResidual * 100).toFixed(0)}%): measure more sizes or more samples`);
     }
+  }
+  const noisy = noisyRows(rows);
+  if (noisy.length > 0) {
+    warnings.push(`noisy rows (p95 over ${NOISY}× the median, or p05 under 1/${NOISY} of it): ${noisy.join(', ')}; the fit follows their medians, but measure again on a quiet machine before trusting it`);
   }
   const node = fitNodeInjection(inputs.map((i) => i.set), stream);
   if (node.warning) warnings.push(node.warning);

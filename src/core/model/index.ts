@@ -6,6 +6,6 @@ export { fitNodeInjection } from './injection.js';
 export { fromModelFile, publishedPointToPoint } from './p2p.js';
 export { haloTraffic, type NodeTraffic } from './traffic.js';
 export { predictHalo, type HaloJob, type Prediction, type WorstNode } from './predict.js';
-export { costPerRun, paretoFront, SPOT_DISCOUNT, SPOT_LOSS_HIGH, SPOT_LOSS_LOW, type CostPerRun, type Prices } from './cost.js';
+export { costPerRun, paretoFront, SPOT_LOSS_HIGH, SPOT_LOSS_LOW, type CostPerRun, type Prices } from './cost.js';
 export { networkFor, predictPlan, PUBLISHED_FLAG, type GivenModel, type Network, type PredictedFigures, type CostFigures } from './choose.js';
 export { parseComputeUs, parseHaloBytes, parseSteps } from './options.js';

@@ -3,8 +3,10 @@
 // Max-rate form: k pairs of one node moving k·n bytes at once reach an
 // aggregate rate of min(k·ρ(n), R), where ρ(n) is one pair's streaming rate
 // (from the bw fit) and R the node's injection rate. An mbw row whose
-// aggregate A is below 80% of k·ρ(n) is limited by the node: such rows give
-// R as the harmonic mean of their A (a mean of rates; DESIGN §4). When no row
+// aggregate A is below 80% of k·ρ(n), at a size where bytes rather than
+// messages bound a pair (n/β ≥ γ in the stream fit), is limited by the node:
+// such rows give R as the harmonic mean of their A (a mean of rates;
+// DESIGN §4). When no row
 // is limited, R is at least the largest A seen and is left unknown (null):
 // predict then uses Foster's rule with the pair rate (S senders on one wire
 // get 1/S of it each, so the node rate is one pair's rate).
@@ -44,9 +46,16 @@ export function fitNodeInjection(sets: readonly ResultSet[], stream: readonly Po
     const r = regimeFor(streamFit.segments, bytes);
     return bytes / (r.alphaUs + bytes * r.usPerByte);
   };
+  // Only sizes where bytes, not messages, limit a pair: n/β ≥ γ in n's stream regime.
+  // Below that the aggregate is message-rate bound and says nothing about bytes per second.
+  const byteBound = (bytes: number): boolean => {
+    if (!streamFit) return false;
+    const r = regimeFor(streamFit.segments, bytes);
+    return bytes * r.usPerByte >= Math.max(0, r.alphaUs);
+  };
   const saturated = used.filter((r) => {
     const rho = pairRate(r.bytes);
-    return rho !== undefined && r.rate < SATURATED * pairs * rho;
+    return rho !== undefined && byteBound(r.bytes) && r.rate < SATURATED * pairs * rho;
   });
   const maxAggregate = Math.max(...used.map((r) => r.rate));
   if (saturated.length === 0) {
@@ -68,7 +77,7 @@ export function fitNodeInjection(sets: readonly ResultSet[], stream: readonly Po
       nodeRateMBps: harmonicRate(saturated.map((r) => r.rate)),
       saturatedSizes: [...new Set(saturated.map((r) => r.bytes))].sort((a, b) => a - b),
       maxAggregateMBps: maxAggregate,
-      note: `harmonic mean of the mbw aggregate at the sizes where ${pairs} pairs reach less than ${SATURATED * 100}% of ${pairs}× one pair's rate`,
+      note: `harmonic mean of the mbw aggregate at the byte-bound sizes where ${pairs} pairs reach less than ${SATURATED * 100}% of ${pairs}× one pair's rate`,
     },
   };
 }

@@ -20,16 +20,19 @@ export interface NodeTraffic {
 }
 
 export function haloTraffic(grid: readonly number[], periodic: boolean, rankToNode: ArrayLike<number>, nodeCount: number): NodeTraffic[] {
-  const rankMessages = new Map<number, number>();
-  const streams = new Set<string>();
+  const ranks = grid.reduce((a, b) => a * b, 1);
+  const rankMessages = new Int32Array(ranks);
   const nodes: NodeTraffic[] = Array.from({ length: nodeCount }, (_, node) => ({ node, messages: 0, streams: 0, maxRankMessages: 0 }));
+  // A directed pair repeats only across a periodic extent of 2; otherwise every message is its own stream.
+  const repeats = periodic && grid.some((g) => g === 2);
+  const seen = repeats ? new Set<number>() : undefined;
   const send = (from: number, to: number): void => {
     const n = nodes[rankToNode[from] as number] as NodeTraffic;
     n.messages += 1;
-    rankMessages.set(from, (rankMessages.get(from) ?? 0) + 1);
-    const key = `${from}>${to}`;
-    if (!streams.has(key)) {
-      streams.add(key);
+    rankMessages[from] = (rankMessages[from] as number) + 1;
+    const key = from * ranks + to;
+    if (!seen || !seen.has(key)) {
+      seen?.add(key);
       n.streams += 1;
     }
   };
@@ -38,9 +41,9 @@ export function haloTraffic(grid: readonly number[], periodic: boolean, rankToNo
     send(a, b);
     send(b, a);
   });
-  for (const [rank, m] of rankMessages) {
+  for (let rank = 0; rank < ranks; rank += 1) {
     const n = nodes[rankToNode[rank] as number] as NodeTraffic;
-    n.maxRankMessages = Math.max(n.maxRankMessages, m);
+    if ((rankMessages[rank] as number) > n.maxRankMessages) n.maxRankMessages = rankMessages[rank] as number;
   }
   return nodes;
 }

@@ -75,7 +75,7 @@ export function recommend(job: JobSpec, shapes: readonly NodeShape[], options: R
       const network: Network = options.networkFor ? options.networkFor(shape) : { reason: 'no network figures given' };
       const prediction = predictPlan(plan, network, predictOptions);
       if (prediction.predicted.basis === 'published, not measured') flags.push('published-not-measured');
-      if (shape.spotPerHour === undefined && prediction.costPerRun.spotLow !== null) flags.push('spot-price-estimated');
+      if (prediction.warnings.some((w) => w.includes('extrapolates'))) flags.push('extrapolates');
       return {
         machine: shape.name,
         fits: true,

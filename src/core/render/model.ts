@@ -53,7 +53,9 @@ export function renderPrediction(p: Prediction, cost: CostPerRun, haloBytes: num
     `compute per step        ${seconds(p.computeSecondsPerStep)}`,
     `time per step           ${seconds(p.secondsPerStep)}`,
     `total                   ${seconds(p.totalSeconds)}`,
-    `cost per run            on demand ${money(cost.onDemand)}, Spot ${money(cost.spotLow)}–${money(cost.spotHigh)}`,
+    cost.onDemand === null && cost.spotLow === null
+      ? 'cost per run            -'
+      : `cost per run            on demand ${money(cost.onDemand)}, Spot ${cost.spotLow === null ? '-' : `${money(cost.spotLow)}–${money(cost.spotHigh)}`}`,
   ].filter((l) => l !== '');
   for (const n of cost.notes) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;

@@ -104,8 +104,8 @@ export function renderRecommendations(rows: readonly Recommendation[], rankedBy:
     '',
     `ranked by ${by}; shapes that do not fit come last. front: * on the time–cost Pareto front.`,
     's/step: predicted halo exchange on the worst node (latency, bandwidth and node injection; README: Predict before you pay) plus --compute-us.',
-    'published-not-measured: no --model for the shape; catalog bandwidth and a published latency (placement/published-latency.json).',
-    'Spot $/run: Spot price × hours/(1 − ℓ), ℓ = 5–15% of the work lost to preemption; spot-price-estimated: no catalog Spot price, 80% off on demand.',
+    'published-not-measured: no --model for the shape; catalog bandwidth and a published latency (placement/published-latency.json). extrapolates: --halo-bytes outside the sizes the model was fitted on.',
+    'Spot $/run: Spot price × hours/(1 − ℓ), ℓ = 5–15% of the work lost to preemption; - where the catalog has no Spot price.',
     ...(extra.notes ?? []).map((n) => `note: ${n}`),
   ];
   return `${[fmt(header), ...body.map(fmt)].join('\n')}\n${notes.join('\n')}\n`;
