@@ -47,6 +47,7 @@ if (up.exitCode !== 0) throw new Error(up.stderr);
 const started = Date.now();
 const loads = [];
 const flagged = [];
+const improved = [];
 let metricRuns = 0;
 try {
   await execa('mkdir', ['-p', history]);
@@ -65,6 +66,7 @@ try {
       const line = `run ${i}: ${v.label.padEnd(14)} ${v.verdict.padEnd(11)} baseline ${v.baselineMedian?.toPrecision(4)} (±${((v.spread ?? 0) * 100).toFixed(1)}%, n=${v.history})  now ${v.current?.toPrecision(4)}  ${v.change === null ? '' : `${(v.change * 100).toFixed(1)}%`}  z ${v.z?.toFixed(1)}`;
       process.stdout.write(`${line}\n`);
       if (v.failing) flagged.push(line);
+      if (v.verdict === 'improved') improved.push(line);
     }
   }
 } finally {
@@ -75,4 +77,7 @@ const rate = flagged.length / metricRuns;
 process.stdout.write(`\n${flagged.length} flagged of ${metricRuns} metric-runs (${(rate * 100).toFixed(1)}%; limit 5%) in ${runs} judged runs after ${warm} warm-up runs; ` +
   `${((Date.now() - started) / 1000).toFixed(0)} s; load average during the runs ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${cpus().length} CPUs\n`);
 for (const line of flagged) process.stdout.write(`flagged: ${line}\n`);
+// Noise has no direction: a shift called "improved" would have been a false
+// alarm had the machine's load moved the other way.
+process.stdout.write(`${improved.length} of ${metricRuns} metric-runs called "improved" (the same rule, the good direction: ${(((flagged.length + improved.length) / metricRuns) * 100).toFixed(1)}% flagged either way)\n`);
 process.exitCode = rate <= 0.05 ? 0 : 1;
