@@ -24,7 +24,9 @@ const CONFIG = {
   font: FONT,
   view: { stroke: '#ccc' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, titleLimit: 360 },
+  // Bottom legends stack (result sets, then published figures) instead of
+  // sitting side by side, so a chart is no wider than its plot.
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, titleLimit: 360, layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 8 } } },
   title: { fontSize: 14, anchor: 'start', fontWeight: 'bold' },
 };
 
@@ -58,8 +60,8 @@ export interface SizeChartInput {
 /**
  * Ticks for the size axis: the sizes themselves when there are at most 7
  * (bench's 8 B, 1 KiB, 64 KiB, 1 MiB), else powers of two counted down from
- * the largest size in equal steps, at most 7 of them, plus the smallest size
- * when it is not too close to the next tick.
+ * the largest size in equal steps, at most 7 of them (smaller sizes are
+ * drawn, unlabelled, left of the first tick).
  */
 export function sizeTicks(sizes: readonly number[]): number[] {
   const distinct = [...new Set(sizes.filter((s) => s > 0))].sort((a, b) => a - b);
@@ -69,8 +71,6 @@ export function sizeTicks(sizes: readonly number[]): number[] {
   const step = Math.max(1, Math.ceil((hi - lo) / 6));
   const exponents: number[] = [];
   for (let e = Math.floor(hi); e >= lo; e -= step) exponents.unshift(e);
-  const first = exponents[0] as number;
-  if (first - lo >= step / 2) exponents.unshift(lo);
   return exponents.map((e) => 2 ** e);
 }
 
@@ -131,7 +131,7 @@ export function sizeChartSpec(input: SizeChartInput): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: input.title,
-    width: input.width ?? 420,
+    width: input.width ?? 460,
     height: input.height ?? 280,
     data: { values: points },
     layer,
@@ -158,6 +158,7 @@ export function heatmapSpec(input: HeatmapInput): VegaLiteSpec {
   const side = (input.cellSize ?? 64) * matrix.hosts.length;
   const x = { field: 'b', type: 'ordinal', sort: matrix.hosts, title: null, axis: { labelAngle: -30, orient: 'top' } };
   const y = { field: 'a', type: 'ordinal', sort: matrix.hosts, title: null };
+  const textColor = { condition: { test: `datum.median > ${mid}`, value: 'white' }, value: 'black' };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: input.title, subtitle: matrix.fence === null ? 'slow links need at least 4 pairs to judge' : `slow: above Tukey's upper fence of the pair medians, ${matrix.fence.toFixed(2)} µs` },
@@ -175,15 +176,19 @@ export function heatmapSpec(input: HeatmapInput): VegaLiteSpec {
           strokeWidth: { condition: { test: 'datum.slow', value: 3 }, value: 0 },
         },
       },
+      // The median in every cell; a slow cell shows it a line higher, with "slow" under it.
+      ...[
+        { filter: '!datum.slow', dy: 0 },
+        { filter: 'datum.slow', dy: -7 },
+      ].map(({ filter, dy }) => ({
+        transform: [{ filter }],
+        mark: { type: 'text', fontSize: 11, dy },
+        encoding: { x, y, text: { field: 'median', type: 'quantitative', format: '.3~r' }, color: textColor },
+      })),
       {
-        mark: { type: 'text', fontSize: 11 },
-        encoding: {
-          x,
-          y,
-          text: { field: 'text', type: 'nominal' },
-          color: { condition: { test: `datum.median > ${mid}`, value: 'white' }, value: 'black' },
-        },
-        transform: [{ calculate: "format(datum.median, '.2f') + (datum.slow ? ' slow' : '')", as: 'text' }],
+        transform: [{ filter: 'datum.slow' }],
+        mark: { type: 'text', fontSize: 11, fontWeight: 'bold', dy: 8 },
+        encoding: { x, y, text: { value: 'slow' }, color: textColor },
       },
     ],
     config: CONFIG,
