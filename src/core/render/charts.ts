@@ -221,7 +221,7 @@ export function trendChartSpec(points: readonly TrendPoint[], options: { title?:
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title ? { title: options.title } : {}),
     data: { values },
-    facet: { row: { field: 'metric', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12 } } },
+    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: [...new Set(points.map((p) => p.metric))], header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12 } } },
     spec: {
       width: options.width ?? 460,
       height: options.height ?? 120,
@@ -234,7 +234,7 @@ export function trendChartSpec(points: readonly TrendPoint[], options: { title?:
             x,
             y,
             color: { field: 'run', type: 'nominal', title: null, scale: { domain: ['earlier runs', 'this run'], range: ['#4c78a8', '#d62728'] }, legend: { orient: 'top' } },
-            size: { field: 'run', type: 'nominal', scale: { domain: ['earlier runs', 'this run'], range: [30, 120] }, legend: null },
+            size: { condition: { test: "datum.run === 'this run'", value: 120 }, value: 30 },
           },
         },
       ],
