@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareSets, latencyMatrix } from '../../src/core/analysis/index.js';
-import { heatmapSpec, renderReportHtml, renderReportMarkdown, reportCharts, sizeChartSpec, sizeTicks, trendChartSpec, type VegaLiteSpec } from '../../src/core/render/report.js';
+import { decadeTicks, heatmapSpec, renderReportHtml, renderReportMarkdown, reportCharts, sizeChartSpec, sizeTicks, trendChartSpec, type VegaLiteSpec } from '../../src/core/render/report.js';
 import { renderSvg } from '../../src/report/svg.js';
 import { importedRow, resultSet, sampleRow, spread } from '../helpers/result-sets.js';
 
@@ -46,6 +46,15 @@ describe('chart specs', () => {
     [Array.from({ length: 23 }, (_, i) => 2 ** i), [4, 64, 1024, 16384, 262144, 4194304]],
   ])('size ticks for %j are %j', (sizes, ticks) => {
     expect(sizeTicks(sizes)).toEqual(ticks);
+  });
+
+  it.each([
+    [[1.6, 31.7, 2565], [1, 10, 100, 1000, 10000]],
+    [[5, 9], [1, 2, 5, 10]],
+    [[0.02, 0.5], [0.01, 0.1, 1]],
+    [[0, -1], []],
+  ])('log value ticks for %j are %j', (values, ticks) => {
+    expect(decadeTicks(values)).toEqual(ticks);
   });
 
   it('heatmap: both triangles, slow links outlined and labelled', () => {

@@ -74,6 +74,22 @@ export function sizeTicks(sizes: readonly number[]): number[] {
   return exponents.map((e) => 2 ** e);
 }
 
+/**
+ * Ticks for a log value axis: the powers of ten that span the values, with
+ * 2 and 5 between them when the values span fewer than two decades (vega's
+ * own log ticks draw every 2..9 as a grid line, which reads as noise).
+ */
+export function decadeTicks(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return [];
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const steps = hi - lo < 2 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e += 1) for (const m of steps) if (e < hi || m === 1) ticks.push(Number((m * 10 ** e).toPrecision(12)));
+  return ticks;
+}
+
 /** Vega expression labelling a byte tick 8 B, 1 KiB, 64 KiB, 1 MiB. */
 const BYTES_LABEL =
   "datum.value >= 1073741824 ? format(datum.value / 1073741824, '~g') + ' GiB' : datum.value >= 1048576 ? format(datum.value / 1048576, '~g') + ' MiB' : datum.value >= 1024 ? format(datum.value / 1024, '~g') + ' KiB' : datum.value + ' B'";
@@ -91,7 +107,14 @@ export function sizeChartSpec(input: SizeChartInput): VegaLiteSpec {
     scale: { type: 'log', base: 2, nice: false },
     axis: { values: ticks, labelExpr: BYTES_LABEL, grid: true },
   };
-  const y = { field: 'median', type: 'quantitative', title: `${input.yTitle} (log)`, scale: { type: 'log' }, axis: { grid: true, labelOverlap: 'greedy', tickCount: 6 } };
+  const yTicks = decadeTicks([...points.flatMap((p) => [p.median, p.ciLow ?? 0, p.ciHigh ?? 0]), ...refs.map((r) => r.value)]);
+  const y = {
+    field: 'median',
+    type: 'quantitative',
+    title: `${input.yTitle} (log)`,
+    scale: { type: 'log', ...(yTicks.length > 1 ? { domain: [yTicks[0], yTicks[yTicks.length - 1]] } : {}) },
+    axis: { grid: true, labelOverlap: 'greedy', ...(yTicks.length > 1 ? { values: yTicks } : {}) },
+  };
   const color = {
     field: 'label',
     type: 'nominal',
