@@ -6,29 +6,15 @@
 //   per set (every label in the legend, even a set with no point here), CI
 //   whiskers where known, published reference figures as dashed levels.
 // - heatmapSpec: an all-pairs latency matrix, slow links outlined and marked.
-// - trendChartSpec: a metric's median over run dates, one panel per metric,
-//   the current run highlighted (the nightly report).
+// - trendChartSpec (trend-chart.ts): a metric's median over run dates, one
+//   panel per metric, the current run highlighted (the nightly report).
 
 import { formatBytes } from '../units.js';
 import type { PairMatrix } from '../analysis/index.js';
+import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart-config.js';
 
-/** A Vega-Lite 6 top-level spec, as plain JSON. */
-export type VegaLiteSpec = Record<string, unknown>;
-
-export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-
-/** Shared look: readable sizes, no chart border, the page's font. */
-const CONFIG = {
-  font: FONT,
-  view: { stroke: '#ccc' },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eee' },
-  // Bottom legends stack (result sets, then published figures) instead of
-  // sitting side by side, so a chart is no wider than its plot.
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, titleLimit: 360, layout: { bottom: { anchor: 'start', direction: 'vertical', margin: 8 } } },
-  title: { fontSize: 14, anchor: 'start', fontWeight: 'bold' },
-};
+export { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart-config.js';
+export { trendChartSpec, type TrendPoint } from './trend-chart.js';
 
 export interface SizePoint {
   label: string;
@@ -214,55 +200,6 @@ export function heatmapSpec(input: HeatmapInput): VegaLiteSpec {
         encoding: { x, y, text: { value: 'slow' }, color: textColor },
       },
     ],
-    config: CONFIG,
-  };
-}
-
-export interface TrendPoint {
-  /** Panel name, e.g. "latency 8 B (µs)". */
-  metric: string;
-  /** ISO date of the run. */
-  date: string;
-  median: number;
-  ciLow?: number | null;
-  ciHigh?: number | null;
-  /** The run this report is about: drawn larger, in red, and named in the legend. */
-  current?: boolean;
-}
-
-/**
- * A metric's median over run dates: one panel per metric (independent y
- * scales), CI whiskers where known, the current run highlighted. For the
- * nightly report: `renderReportHtml({ ..., sections: [{ title, svg: await
- * renderSvg(trendChartSpec(points)) }] })`.
- */
-export function trendChartSpec(points: readonly TrendPoint[], options: { title?: string; width?: number; height?: number } = {}): VegaLiteSpec {
-  const values = points.map((p) => ({ ...p, ciLow: p.ciLow ?? null, ciHigh: p.ciHigh ?? null, run: p.current ? 'this run' : 'earlier runs' }));
-  const x = { field: 'date', type: 'temporal', title: 'run date', axis: { format: '%b %d', labelOverlap: 'greedy', grid: true } };
-  const y = { field: 'median', type: 'quantitative', title: 'median', scale: { zero: false }, axis: { grid: true, tickCount: 4 } };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    ...(options.title ? { title: options.title } : {}),
-    data: { values },
-    facet: { row: { field: 'metric', type: 'nominal', title: null, sort: [...new Set(points.map((p) => p.metric))], header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12 } } },
-    spec: {
-      width: options.width ?? 460,
-      height: options.height ?? 120,
-      layer: [
-        { mark: { type: 'line', color: '#888', strokeWidth: 1.5 }, encoding: { x, y } },
-        { transform: [{ filter: 'datum.ciLow != null && datum.ciHigh != null' }], mark: { type: 'rule', color: '#888' }, encoding: { x, y: { field: 'ciLow', type: 'quantitative' }, y2: { field: 'ciHigh' } } },
-        {
-          mark: { type: 'point', filled: true },
-          encoding: {
-            x,
-            y,
-            color: { field: 'run', type: 'nominal', title: null, scale: { domain: ['earlier runs', 'this run'], range: ['#4c78a8', '#d62728'] }, legend: { orient: 'top' } },
-            size: { condition: { test: "datum.run === 'this run'", value: 120 }, value: 30 },
-          },
-        },
-      ],
-    },
-    resolve: { scale: { y: 'independent' } },
     config: CONFIG,
   };
 }
