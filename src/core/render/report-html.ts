@@ -61,8 +61,9 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding
 figure { margin: 0; max-width: 100%; overflow-x: auto; }
 figure svg { display: block; max-width: none; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
-th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 table.provenance { width: 100%; table-layout: fixed; }
+table.provenance td { overflow-wrap: anywhere; }
 table.provenance th:first-child { width: 120px; }
 .test { color: #555; font-size: 12px; white-space: normal; }
 th { background: #f5f5f5; font-weight: 600; }
@@ -130,7 +131,7 @@ function provenanceTable(sets: readonly ReportSet[]): string {
 function referenceTable(refs: readonly ReferenceFigure[]): string {
   const rows = refs.map(
     (r) =>
-      `<tr><td>${escapeHtml(r.system)}</td><td>${escapeHtml(`${r.kind} ${formatBytes(r.bytes)}`)}</td><td class="num">${escapeHtml(`${formatFigure(r.value)} ${unitText(r.unit)}`)}</td><td>${escapeHtml(r.statistic)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.date)}</td></tr>`,
+      `<tr><td>${escapeHtml(r.system)}</td><td>${escapeHtml(`${r.kind} ${formatBytes(r.bytes)}`)}</td><td class="num">${escapeHtml(`${formatFigure(r.value)} ${unitText(r.unit)}`)}</td><td>${escapeHtml(r.statistic)}</td><td>${escapeHtml(r.source).replace(/\//g, '/<wbr>')}</td><td>${escapeHtml(r.date)}</td></tr>`,
   );
   return `<div class="wrap"><table><thead><tr><th>system</th><th>metric</th><th>value</th><th>statistic</th><th>source</th><th>date</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
