@@ -177,6 +177,8 @@ export class Page {
 
   /** A PNG of the whole page at the given width. */
   async screenshot(width = 1280): Promise<Buffer> {
+    // Lay the page out at the width first: its height depends on it.
+    await this.send('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false });
     const height = await this.evaluate<number>('Math.ceil(document.documentElement.scrollHeight)');
     await this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
     const { data } = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as { data: string };
