@@ -13,7 +13,7 @@ import { readInput } from '../io/read-input.js';
 import { writeFilesAtomic } from '../io/atomic.js';
 import { compareSets, uniqueLabels, type Comparison, type LabelledSet } from '../core/analysis/index.js';
 import { renderReportHtml, renderReportMarkdown, reportCharts } from '../core/render/report.js';
-import { readResultSet } from '../results/index.js';
+import { parseResultSet, readResultSet, type ResultSet } from '../results/index.js';
 import { checkReferenceFile, joinErrors, type ReferenceFigure } from '../schemas/index.js';
 import { VERSION } from '../version.js';
 import { renderSvg } from '../report/svg.js';
@@ -52,6 +52,13 @@ async function readReferences(file: string, cwd: string): Promise<ReferenceFigur
   return checked.value.figures;
 }
 
+/** A file named as given when it exists (any extension), else bench's PATH -> PATH.json. */
+async function readSet(file: string, cwd: string): Promise<ResultSet> {
+  const path = resolve(cwd, file);
+  if (!(await stat(path).catch(() => undefined))?.isFile()) return readResultSet(file, cwd);
+  return parseResultSet(await readInput(path, `result set ${file}`, 'HPCRUN_RESULTS_NOT_FOUND', 'pass the PATH given to --out, or its .json file'), file);
+}
+
 function outputError(message: string, cause: unknown): HpcrunError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   return new HpcrunError('output', 'HPCRUN_OUTPUT_UNWRITABLE', `${message}${code ? ` (${code})` : ''}`, { cause, hint: 'choose another --out PATH in a directory you can write' });
@@ -67,7 +74,7 @@ export async function run(options: ReportOptions, deps: Deps): Promise<ReportOut
     throw usageError('HPCRUN_REPORT_LABELS', `${labelsGiven.length} --label for ${options.files.length} result sets`, 'give one --label per FILE, in the same order, or none (each set is then named by its metadata.name)');
   }
   const read = [];
-  for (const file of options.files) read.push(await readResultSet(file, deps.cwd));
+  for (const file of options.files) read.push(await readSet(file, deps.cwd));
   const references = options.reference ? await readReferences(options.reference, deps.cwd) : [];
   const labels = uniqueLabels(read, labelsGiven);
   const sets: LabelledSet[] = read.map((set, i) => ({ label: labels[i] as string, set }));

@@ -22,7 +22,8 @@ function load(): Promise<[VegaLite, Vega]> {
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const [vl, vega] = await load();
-  const compiled = vl.compile(spec as unknown as Parameters<VegaLite['compile']>[0]).spec;
+  // Warnings about a spec are for its author (the unit tests check the specs), not for a user's terminal.
+  const compiled = vl.compile(spec as unknown as Parameters<VegaLite['compile']>[0], { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();

@@ -4,7 +4,7 @@
 // browser download: Debian's chromium, driven as it is.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -49,6 +49,7 @@ export class Browser {
 
   /** Starts headless Chromium (no sandbox: the tests run as root) with a throw-away profile. */
   static launch(executable = process.env.CHROMIUM ?? '/usr/bin/chromium'): Browser {
+    if (!existsSync(executable)) throw new Error(`no Chromium at ${executable}: install Debian's chromium (.ci/setup does), or set CHROMIUM to its path`);
     const profile = mkdtempSync(join(tmpdir(), 'hpcrun-chromium-'));
     const child = spawn(
       executable,
@@ -176,6 +177,8 @@ export class Page {
 
   /** A PNG of the whole page at the given width. */
   async screenshot(width = 1280): Promise<Buffer> {
+    // Lay the page out at the width first: its height depends on it.
+    await this.send('Emulation.setDeviceMetricsOverride', { width, height: 900, deviceScaleFactor: 1, mobile: false });
     const height = await this.evaluate<number>('Math.ceil(document.documentElement.scrollHeight)');
     await this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
     const { data } = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true })) as { data: string };

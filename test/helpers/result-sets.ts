@@ -1,47 +1,43 @@
-// Result sets for tests of the gate and nightly: real schema, chosen figures.
+// Small result sets built in code for the report's unit tests: rows from
+// samples through the same function bench uses (rowFromSamples), imported
+// rows as `hpcrun import` makes them.
 
-import type { ResultRow, ResultSet } from '../../src/schemas/index.js';
+import { SCHEMA_VERSION, baseMetadata, rowFromSamples, type ResultRow, type ResultSet } from '../../src/results/index.js';
 
-export interface FakeRow {
-  kind: string;
-  bytes: number;
-  median: number | null;
-  unit?: ResultRow['unit'];
-  hosts?: [string, string];
-  failed?: string;
+export function sampleRow(kind: string, bytes: number, samples: number[], hosts: [string, string] = ['n1', 'n2']): ResultRow {
+  return rowFromSamples({ kind, hostA: hosts[0], hostB: hosts[1], bytes, unit: kind === 'latency' ? 'us' : 'MB/s', rawSamples: samples, stopReason: 'sample-cap' });
 }
 
-export function fakeRow(r: FakeRow): ResultRow {
-  const unit = r.unit ?? (r.kind === 'latency' ? 'us' : 'MB/s');
-  const failed = r.failed !== undefined;
+export function importedRow(kind: string, bytes: number, figure: { median?: number; mean: number }, hosts: [string, string] | null = null): ResultRow {
   return {
-    kind: r.kind, host_a: r.hosts?.[0] ?? 'n1', host_b: r.hosts?.[1] ?? 'n2', bytes: r.bytes, samples: failed ? null : 100,
-    median: failed ? null : r.median, p05: null, p95: null, p99: null, ci95_low: null, ci95_high: null, unit, mean: null,
-    stop_reason: failed ? 'failed' : 'ci-target', outliers_tukey: null, source: 'hpcrun', ...(failed ? { extra: { error: r.failed as string } } : {}),
+    kind,
+    host_a: hosts?.[0] ?? null,
+    host_b: hosts?.[1] ?? null,
+    bytes,
+    samples: null,
+    median: figure.median ?? null,
+    p05: null,
+    p95: null,
+    p99: null,
+    ci95_low: null,
+    ci95_high: null,
+    unit: kind === 'latency' ? 'us' : 'MB/s',
+    mean: figure.mean,
+    stop_reason: 'imported',
+    outliers_tukey: null,
+    source: 'osu_latency 7.4 (test:1)',
   };
 }
 
-export interface FakeSet {
-  date: string;
-  rows: FakeRow[];
-  mpi?: string;
-  complete?: boolean;
-  hosts?: string[];
-  nodeShape?: string;
-}
-
-export function fakeSet(s: FakeSet): ResultSet {
+export function resultSet(name: string, rows: ResultRow[], hosts: string[] = ['n1', 'n2']): ResultSet {
   return {
-    schemaVersion: 2,
-    metadata: {
-      name: `run-${s.date}`, command: 'bench', complete: s.complete ?? true, incompleteReason: s.complete === false ? 'SIGINT' : null, date: s.date,
-      hpcrun: { version: '0.1.0', gitRevision: null }, hosts: s.hosts ?? ['n1', 'n2'], nodeShape: s.nodeShape ?? 'n1: 2 physical cores, 23.1 GiB free; n2: 2 physical cores, 22.9 GiB free',
-      ranksPerNode: 1, placement: null, mpi: { flavour: 'openmpi', version: s.mpi ?? '4.1.4' }, transport: { OMPI_MCA_btl: 'tcp,self' },
-      sizes: [...new Set(s.rows.map((r) => r.bytes))], policy: null, timerResolutionUs: 0.001,
-    },
-    rows: s.rows.map(fakeRow),
+    schemaVersion: SCHEMA_VERSION,
+    metadata: baseMetadata({ name, command: 'bench', date: '2026-01-01T00:00:00.000Z', hpcrun: { version: '0.1.0', gitRevision: null }, complete: true, hosts }),
+    rows,
   };
 }
 
-/** `n` nights from 2026-01-01, 03:00 UTC. */
-export const night = (n: number): string => new Date(Date.UTC(2026, 0, 1 + n, 3)).toISOString();
+/** n samples spread evenly around `center` (±spread), deterministic. */
+export function spread(center: number, n = 40, width = 0.1): number[] {
+  return Array.from({ length: n }, (_, i) => Number((center * (1 - width + (2 * width * i) / (n - 1))).toFixed(4)));
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { fakeSet, night } from '../helpers/result-sets.js';
+import { fakeSet, night } from '../helpers/gate-sets.js';
 import { renderGateJUnit, renderGateMarkdown, xmlEscape } from '../../src/core/render/gate.js';
 import { gate, gateRunOf } from '../../src/core/analysis/gate.js';
 

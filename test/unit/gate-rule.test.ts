@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { GATE_DEFAULTS, baselineOf, gate, gateRunOf, judge, type GateOptions, type Verdict } from '../../src/core/analysis/gate.js';
 import { metricsOf, normaliseNodeShape } from '../../src/core/analysis/gate-metrics.js';
-import { fakeSet, night, type FakeRow } from '../helpers/result-sets.js';
+import { fakeSet, night, type FakeRow } from '../helpers/gate-sets.js';
 
 /** A history of latency 8 B and bw 1 MiB medians, one run per night. */
 function history(latency: readonly number[], bw: readonly number[], extra: Partial<Parameters<typeof fakeSet>[0]> = {}) {

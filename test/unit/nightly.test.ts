@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { checkNightlyConfig } from '../../src/schemas/index.js';
 import { isCron } from '../../src/core/nightly/workflow.js';
-import { fakeSet, night } from '../helpers/result-sets.js';
+import { fakeSet, night } from '../helpers/gate-sets.js';
 
 let dir: string;
 beforeEach(() => {

@@ -24,6 +24,7 @@ describe('start-up loads only what the command uses', () => {
     [['--version'], ['commander']],
     [['--help'], ['commander']],
     [['launch', '--help'], ['commander']],
+    [['report', '--help'], ['commander']],
   ])('hpcrun %j loads %j', async (args, expected) => {
     expect(await packagesLoaded(args)).toEqual(expected);
   });

@@ -6,27 +6,15 @@
 //   per set (every label in the legend, even a set with no point here), CI
 //   whiskers where known, published reference figures as dashed levels.
 // - heatmapSpec: an all-pairs latency matrix, slow links outlined and marked.
-// - trendChartSpec: a metric's median over run dates, one panel per metric,
-//   the current run highlighted (the nightly report).
+// - trendChartSpec (trend-chart.ts): a metric's median over run dates, one
+//   panel per metric, the current run highlighted (the nightly report).
 
 import { formatBytes } from '../units.js';
 import type { PairMatrix } from '../analysis/index.js';
+import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart-config.js';
 
-/** A Vega-Lite 6 top-level spec, as plain JSON. */
-export type VegaLiteSpec = Record<string, unknown>;
-
-export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-
-/** Shared look: readable sizes, no chart border, the page's font. */
-const CONFIG = {
-  font: FONT,
-  view: { stroke: '#ccc' },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360, titleLimit: 360 },
-  title: { fontSize: 14, anchor: 'start', fontWeight: 'bold' },
-};
+export { VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart-config.js';
+export { trendChartSpec, type TrendPoint } from './trend-chart.js';
 
 export interface SizePoint {
   label: string;
@@ -58,8 +46,8 @@ export interface SizeChartInput {
 /**
  * Ticks for the size axis: the sizes themselves when there are at most 7
  * (bench's 8 B, 1 KiB, 64 KiB, 1 MiB), else powers of two counted down from
- * the largest size in equal steps, at most 7 of them, plus the smallest size
- * when it is not too close to the next tick.
+ * the largest size in equal steps, at most 7 of them (smaller sizes are
+ * drawn, unlabelled, left of the first tick).
  */
 export function sizeTicks(sizes: readonly number[]): number[] {
   const distinct = [...new Set(sizes.filter((s) => s > 0))].sort((a, b) => a - b);
@@ -69,9 +57,23 @@ export function sizeTicks(sizes: readonly number[]): number[] {
   const step = Math.max(1, Math.ceil((hi - lo) / 6));
   const exponents: number[] = [];
   for (let e = Math.floor(hi); e >= lo; e -= step) exponents.unshift(e);
-  const first = exponents[0] as number;
-  if (first - lo >= step / 2) exponents.unshift(lo);
   return exponents.map((e) => 2 ** e);
+}
+
+/**
+ * Ticks for a log value axis: the powers of ten that span the values, with
+ * 2 and 5 between them when the values span fewer than two decades (vega's
+ * own log ticks draw every 2..9 as a grid line, which reads as noise).
+ */
+export function decadeTicks(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return [];
+  const lo = Math.floor(Math.log10(Math.min(...positive)));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  const steps = hi - lo < 2 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e += 1) for (const m of steps) if (e < hi || m === 1) ticks.push(Number((m * 10 ** e).toPrecision(12)));
+  return ticks;
 }
 
 /** Vega expression labelling a byte tick 8 B, 1 KiB, 64 KiB, 1 MiB. */
@@ -91,7 +93,14 @@ export function sizeChartSpec(input: SizeChartInput): VegaLiteSpec {
     scale: { type: 'log', base: 2, nice: false },
     axis: { values: ticks, labelExpr: BYTES_LABEL, grid: true },
   };
-  const y = { field: 'median', type: 'quantitative', title: `${input.yTitle} (log)`, scale: { type: 'log' }, axis: { grid: true, labelOverlap: 'greedy', tickCount: 6 } };
+  const yTicks = decadeTicks([...points.flatMap((p) => [p.median, p.ciLow ?? 0, p.ciHigh ?? 0]), ...refs.map((r) => r.value)]);
+  const y = {
+    field: 'median',
+    type: 'quantitative',
+    title: `${input.yTitle} (log)`,
+    scale: { type: 'log', ...(yTicks.length > 1 ? { domain: [yTicks[0], yTicks[yTicks.length - 1]] } : {}) },
+    axis: { grid: true, labelOverlap: 'greedy', ...(yTicks.length > 1 ? { values: yTicks } : {}) },
+  };
   const color = {
     field: 'label',
     type: 'nominal',
@@ -131,7 +140,7 @@ export function sizeChartSpec(input: SizeChartInput): VegaLiteSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: input.title,
-    width: input.width ?? 420,
+    width: input.width ?? 460,
     height: input.height ?? 280,
     data: { values: points },
     layer,
@@ -158,6 +167,7 @@ export function heatmapSpec(input: HeatmapInput): VegaLiteSpec {
   const side = (input.cellSize ?? 64) * matrix.hosts.length;
   const x = { field: 'b', type: 'ordinal', sort: matrix.hosts, title: null, axis: { labelAngle: -30, orient: 'top' } };
   const y = { field: 'a', type: 'ordinal', sort: matrix.hosts, title: null };
+  const textColor = { condition: { test: `datum.median > ${mid}`, value: 'white' }, value: 'black' };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: input.title, subtitle: matrix.fence === null ? 'slow links need at least 4 pairs to judge' : `slow: above Tukey's upper fence of the pair medians, ${matrix.fence.toFixed(2)} µs` },
@@ -175,66 +185,21 @@ export function heatmapSpec(input: HeatmapInput): VegaLiteSpec {
           strokeWidth: { condition: { test: 'datum.slow', value: 3 }, value: 0 },
         },
       },
+      // The median in every cell; a slow cell shows it a line higher, with "slow" under it.
+      ...[
+        { filter: '!datum.slow', dy: 0 },
+        { filter: 'datum.slow', dy: -7 },
+      ].map(({ filter, dy }) => ({
+        transform: [{ filter }],
+        mark: { type: 'text', fontSize: 11, dy },
+        encoding: { x, y, text: { field: 'median', type: 'quantitative', format: '.3~r' }, color: textColor },
+      })),
       {
-        mark: { type: 'text', fontSize: 11 },
-        encoding: {
-          x,
-          y,
-          text: { field: 'text', type: 'nominal' },
-          color: { condition: { test: `datum.median > ${mid}`, value: 'white' }, value: 'black' },
-        },
-        transform: [{ calculate: "format(datum.median, '.2f') + (datum.slow ? ' slow' : '')", as: 'text' }],
+        transform: [{ filter: 'datum.slow' }],
+        mark: { type: 'text', fontSize: 11, fontWeight: 'bold', dy: 8 },
+        encoding: { x, y, text: { value: 'slow' }, color: textColor },
       },
     ],
-    config: CONFIG,
-  };
-}
-
-export interface TrendPoint {
-  /** Panel name, e.g. "latency 8 B (µs)". */
-  metric: string;
-  /** ISO date of the run. */
-  date: string;
-  median: number;
-  ciLow?: number | null;
-  ciHigh?: number | null;
-  /** The run this report is about: drawn larger, in red, and named in the legend. */
-  current?: boolean;
-}
-
-/**
- * A metric's median over run dates: one panel per metric (independent y
- * scales), CI whiskers where known, the current run highlighted. For the
- * nightly report: `renderReportHtml({ ..., sections: [{ title, svg: await
- * renderSvg(trendChartSpec(points)) }] })`.
- */
-export function trendChartSpec(points: readonly TrendPoint[], options: { title?: string; width?: number; height?: number } = {}): VegaLiteSpec {
-  const values = points.map((p) => ({ ...p, ciLow: p.ciLow ?? null, ciHigh: p.ciHigh ?? null, run: p.current ? 'this run' : 'earlier runs' }));
-  const x = { field: 'date', type: 'temporal', title: 'run date', axis: { format: '%b %d', labelOverlap: 'greedy', grid: true } };
-  const y = { field: 'median', type: 'quantitative', title: 'median', scale: { zero: false }, axis: { grid: true, tickCount: 4 } };
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    ...(options.title ? { title: options.title } : {}),
-    data: { values },
-    facet: { row: { field: 'metric', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelAnchor: 'start', labelOrient: 'top', labelFontSize: 12 } } },
-    spec: {
-      width: options.width ?? 460,
-      height: options.height ?? 120,
-      layer: [
-        { mark: { type: 'line', color: '#888', strokeWidth: 1.5 }, encoding: { x, y } },
-        { transform: [{ filter: 'datum.ciLow != null && datum.ciHigh != null' }], mark: { type: 'rule', color: '#888' }, encoding: { x, y: { field: 'ciLow', type: 'quantitative' }, y2: { field: 'ciHigh' } } },
-        {
-          mark: { type: 'point', filled: true },
-          encoding: {
-            x,
-            y,
-            color: { field: 'run', type: 'nominal', title: null, scale: { domain: ['earlier runs', 'this run'], range: ['#4c78a8', '#d62728'] }, legend: { orient: 'top' } },
-            size: { field: 'run', type: 'nominal', scale: { domain: ['earlier runs', 'this run'], range: [30, 120] }, legend: null },
-          },
-        },
-      ],
-    },
-    resolve: { scale: { y: 'independent' } },
     config: CONFIG,
   };
 }

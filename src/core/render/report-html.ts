@@ -61,9 +61,13 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding
 figure { margin: 0; max-width: 100%; overflow-x: auto; }
 figure svg { display: block; max-width: none; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
-th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+table.provenance { width: 100%; table-layout: fixed; }
+table.provenance td { overflow-wrap: anywhere; }
+table.provenance th:first-child { width: 120px; }
+.test { color: #555; font-size: 12px; white-space: normal; }
 th { background: #f5f5f5; font-weight: 600; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .worse { color: #b00020; font-weight: 600; }
 .better { color: #1b7a1b; font-weight: 600; }
 .wrap { overflow-x: auto; }
@@ -79,17 +83,18 @@ function figures(list: readonly ReportFigure[]): string {
 
 function comparisonRow(row: ComparisonRow): string {
   const cells = row.cells.map((cell, i) => {
-    const verdict = i === 0 || cell.median === null ? '' : `<br><span class="${cell.verdict ?? ''}">${escapeHtml(verdictText(cell))}</span>`;
-    return `<td class="num">${escapeHtml(figureText(cell))}${verdict}</td>`;
+    if (i === 0 || cell.median === null) return `<td class="num">${escapeHtml(figureText(cell))}</td>`;
+    const verdict = `<br><span class="${cell.verdict ?? ''}">${escapeHtml(verdictText(cell))}</span>`;
+    const test = cell.test ? `<br><span class="test">${escapeHtml(testText(cell.test))}</span>` : '';
+    return `<td class="num">${escapeHtml(figureText(cell))}${verdict}${test}</td>`;
   });
-  const tests = row.cells.slice(1).map((cell) => (cell.test ? `${escapeHtml(cell.label)}: ${escapeHtml(testText(cell.test))}` : ''));
-  return `<tr><td>${escapeHtml(metricName(row))}</td><td>${pairClassText(row)}</td>${cells.join('')}<td>${tests.filter(Boolean).join('<br>')}</td></tr>`;
+  return `<tr><td>${escapeHtml(metricName(row))}</td><td>${pairClassText(row)}</td>${cells.join('')}</tr>`;
 }
 
 function comparisonTable(comparison: Comparison): string {
   if (comparison.rows.length === 0) return '<p>The result sets have no metric in common.</p>';
   const head = comparison.labels.map((label, i) => `<th>${escapeHtml(label)}${i === 0 ? ' (baseline)' : ''}</th>`).join('');
-  return `<div class="wrap"><table><thead><tr><th>metric</th><th>pairs</th>${head}<th>test against the baseline</th></tr></thead>
+  return `<div class="wrap"><table><thead><tr><th>metric</th><th>pairs</th>${head}</tr></thead>
 <tbody>
 ${comparison.rows.map(comparisonRow).join('\n')}
 </tbody></table></div>
@@ -98,7 +103,7 @@ ${comparison.rows.map(comparisonRow).join('\n')}
 
 function transportText(transport: Record<string, string>): string {
   const entries = Object.entries(transport);
-  return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
+  return entries.length === 0 ? '—' : entries.map(([k, v]) => `${k}=${v}`).join('\n');
 }
 
 function provenanceTable(sets: readonly ReportSet[]): string {
@@ -108,7 +113,7 @@ function provenanceTable(sets: readonly ReportSet[]): string {
     ['command', (m) => `${m.command}${m.complete ? '' : ` (incomplete${m.incompleteReason ? `: ${m.incompleteReason}` : ''})`}`],
     ['date', (m) => m.date],
     ['hosts', (m) => (m.hosts.length > 0 ? m.hosts.join(', ') : '—')],
-    ['node shape', (m) => m.nodeShape ?? '—'],
+    ['node shape', (m) => m.nodeShape?.split('; ').join('\n') ?? '—'],
     ['ranks per node', (m) => (m.ranksPerNode === null ? '—' : String(m.ranksPerNode))],
     ['placement', (m) => m.placement ?? '—'],
     ['MPI', (m) => [m.mpi.flavour, m.mpi.version].filter(Boolean).join(' ') || '—'],
@@ -119,14 +124,14 @@ function provenanceTable(sets: readonly ReportSet[]): string {
     ['notes', (m) => (m.notes && m.notes.length > 0 ? m.notes.join(' · ') : '—')],
   ];
   const head = sets.map((s) => `<th>${escapeHtml(s.label)}</th>`).join('');
-  const body = fields.map(([name, get]) => `<tr><th>${name}</th>${sets.map((s) => `<td>${escapeHtml(get(s.metadata, s))}</td>`).join('')}</tr>`);
-  return `<div class="wrap"><table><thead><tr><th></th>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
+  const body = fields.map(([name, get]) => `<tr><th>${name}</th>${sets.map((s) => `<td>${escapeHtml(get(s.metadata, s)).replace(/\n/g, '<br>')}</td>`).join('')}</tr>`);
+  return `<div class="wrap"><table class="provenance"><thead><tr><th></th>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
 }
 
 function referenceTable(refs: readonly ReferenceFigure[]): string {
   const rows = refs.map(
     (r) =>
-      `<tr><td>${escapeHtml(r.system)}</td><td>${escapeHtml(`${r.kind} ${formatBytes(r.bytes)}`)}</td><td class="num">${escapeHtml(`${formatFigure(r.value)} ${unitText(r.unit)}`)}</td><td>${escapeHtml(r.statistic)}</td><td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.date)}</td></tr>`,
+      `<tr><td>${escapeHtml(r.system)}</td><td>${escapeHtml(`${r.kind} ${formatBytes(r.bytes)}`)}</td><td class="num">${escapeHtml(`${formatFigure(r.value)} ${unitText(r.unit)}`)}</td><td>${escapeHtml(r.statistic)}</td><td>${escapeHtml(r.source).replace(/\//g, '/<wbr>')}</td><td>${escapeHtml(r.date)}</td></tr>`,
   );
   return `<div class="wrap"><table><thead><tr><th>system</th><th>metric</th><th>value</th><th>statistic</th><th>source</th><th>date</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table></div>`;
 }
