@@ -30,7 +30,9 @@ Per metric (kind, size, unit, host pair) the current median is compared with
 the MEDIANS of the baseline runs (the last --window of them), never with
 pooled samples. A regression is a change in the bad direction (latency up,
 bandwidth or message rate down) that is both beyond --tolerance and outside
-the history's spread: robust z = |current - median| / (1.4826 x MAD) > 4.
+the history's spread, on log medians: robust z = |current - median| /
+spread > 4, or beyond the worst baseline run by more than the spread
+(spread = 1.4826 x MAD, and at least range/d2(n) below 10 runs; README).
 Improvements are reported and never fail. A metric the latest baseline run
 has but the current run lacks, or a failed row, fails. Incomplete baseline
 sets are left out with a note.

@@ -201,6 +201,18 @@ describe('predictHalo', () => {
     expect(p.commSecondsPerStep).toBeCloseTo(0.02001, 12);
   });
 
+  it('never predicts a step faster than the link streams: a ping-pong that beats the stream is floored by L(0) + M·n/rate', () => {
+    // An idle-link ping-pong at 200 MB/s (a refilled token bucket), a stream at 100 MB/s.
+    const bursty: PointToPoint = { ...p2p(undefined), latency: (n) => 10e-6 + n / 2e8 };
+    const compact = predictHalo(chain([0, 0, 1, 1]), bursty);
+    expect(compact.commSecondsPerStep).toBeCloseTo(10e-6 + 1e6 / 1e8, 12); // not 10 µs + 1e6 / 2e8
+    // Cyclic: node 0 moves M = 3 messages at one pair's rate (Foster): L(0) + 3·n/ρ, above L(n) + 2·n/ρ.
+    const cyclic = predictHalo(chain([0, 1, 0, 1]), bursty);
+    expect(cyclic.commSecondsPerStep).toBeCloseTo(10e-6 + 3e6 / 1e8, 12);
+    // Where the ping-pong is not faster than the stream, the floor changes nothing (the cases above).
+    expect(predictHalo(chain([0, 1, 0, 1]), p2p(undefined)).commSecondsPerStep).toBeCloseTo(0.01001 + 2e6 / 1e8, 12);
+  });
+
   it('warns when the halo size lies outside the fitted sizes', () => {
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 16 * 1024 * 1024 }), p2p(150)).warnings.join('\n')).toContain('extrapolates');
     expect(predictHalo(chain([0, 0, 1, 1], { haloBytes: 4096, computeUs: 0 }), p2p(150)).warnings).toEqual([]);

@@ -18,6 +18,15 @@
 //              wire and S senders get 1/S of it each (Foster).
 //   (With one off-node message, both terms are L(n): the ping-pong the
 //   model was fitted on.)
+//   sustained floor: steps run back to back, so every byte of a step must
+//              pass at the streaming rate the bw rows measured; a ping-pong
+//              on an idle link can beat that (a token bucket that refilled,
+//              a switch buffer that drained), and L(n) alone would then
+//              predict a step faster than the link sustains. So each term is
+//              at least L(0) + (its messages)·(its per-message time):
+//              R_v ≥ L(0) + m_v·G(n),  N_v ≥ L(0) + M_v·n / min(S_v·ρ, R).
+//              Where the ping-pong is not faster than the stream, the floor
+//              is below the terms above and changes nothing.
 //   T_v = max(R_v, N_v), and 0 for a node with no off-node neighbour.
 //
 //   comm per step    = max over nodes of T_v (the worst node sets the step:
@@ -65,8 +74,9 @@ function nodeTime(t: NodeTraffic, n: number, p2p: PointToPoint): WorstNode {
   const gap = p2p.gap(n);
   const pairRate = gap > 0 ? n / gap : Infinity;
   const rate = Math.min(t.streams * pairRate, p2p.nodeRate ?? pairRate);
-  const rankTerm = t.messages === 0 ? 0 : p2p.latency(n) + (t.maxRankMessages - 1) * gap;
-  const nodeTerm = t.messages === 0 ? 0 : p2p.latency(n) + ((t.messages - 1) * n) / rate;
+  const startup = Math.max(0, p2p.latency(0));
+  const rankTerm = t.messages === 0 ? 0 : Math.max(p2p.latency(n) + (t.maxRankMessages - 1) * gap, startup + t.maxRankMessages * gap);
+  const nodeTerm = t.messages === 0 ? 0 : Math.max(p2p.latency(n) + ((t.messages - 1) * n) / rate, startup + (t.messages * n) / rate);
   return { ...t, bytes: t.messages * n, rankTermSeconds: rankTerm, nodeTermSeconds: nodeTerm };
 }
 
