@@ -65,7 +65,10 @@ describe('nodes that share no filesystem', () => {
 
     const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/sleep', '93']);
     const started = Date.now();
-    while (Date.now() - started < 20_000 && !(await onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcast-.*/sleep 93" || true'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    // The brackets keep pgrep from matching the shell that runs it (whose command line holds the pattern).
+    const running = async () => onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcas[t]-.*/sleep 93" || true');
+    while (Date.now() - started < 20_000 && !(await running())) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await running()).toMatch(/^\d+/);
     child.kill('SIGINT');
     const result = await finished(child);
     expect(result.exitCode).toBe(130);
@@ -75,7 +78,10 @@ describe('nodes that share no filesystem', () => {
   it('removes the copies when hpcrun itself is killed (the nodes notice the connection drop)', async () => {
     const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/sleep', '91']);
     const started = Date.now();
-    while (Date.now() - started < 20_000 && !(await onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcast-.*/sleep 91" || true'))) await new Promise((resolve) => setTimeout(resolve, 200));
+    // The brackets keep pgrep from matching the shell that runs it (whose command line holds the pattern).
+    const running = async () => onNode('hpcrun-n2', 'pgrep -f "hpcrun-bcas[t]-.*/sleep 91" || true');
+    while (Date.now() - started < 20_000 && !(await running())) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await running()).toMatch(/^\d+/);
     const pid = (await onNode('hpcrun-n1', 'pgrep -f "^[^ ]*node [^ ]*dist/bin.js launch .*sleep 91"'));
     expect(pid).toMatch(/^\d+$/);
     await onNode('hpcrun-n1', `kill -KILL ${pid}`);

@@ -16,8 +16,14 @@ import type { StageFile, Staged } from '../types.js';
 
 const STAGE_TIMEOUT_MS = 120_000;
 
-/** Removes the folder when its stdin ends: on release, or when the connection goes. */
-const WATCHDOG = 'cat >/dev/null; rm -rf -- "$1"';
+/**
+ * Makes the folder and watches it in one session: it prints `made` (or
+ * `shared` when another node on the same filesystem made it, and then ends),
+ * and a maker's session removes the folder once its stdin ends, on release or
+ * when the connection goes. Making and watching in one session leaves no
+ * moment in which a killed hpcrun could leave a made folder unwatched.
+ */
+const MAKE_AND_WATCH = 'if mkdir -m 700 -- "$1" 2>/dev/null; then echo made; elif [ -d "$1" ]; then echo shared; exit 0; else mkdir -- "$1"; exit 1; fi; cat >/dev/null; rm -rf -- "$1"';
 
 async function sha256(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
@@ -46,22 +52,47 @@ function copyFailure(host: string, dir: string, error: unknown): HpcrunError {
   return failure(host, `cannot copy the job's files to ${dir}`, message);
 }
 
-/** Makes the folder; 'shared' when it already exists, because a node on the same filesystem made it a moment ago. */
-async function makeDir(host: string, client: SshClient, dir: string): Promise<'made' | 'shared'> {
-  const made = await exec(client, shellJoin(['sh', '-c', 'if mkdir -m 700 -- "$1" 2>/dev/null; then echo made; elif [ -d "$1" ]; then echo shared; else mkdir -- "$1"; fi', 'sh', dir]), { timeoutMs: 30_000 });
-  const answer = made.stdout.trim();
-  if (made.exitCode !== 0 || (answer !== 'made' && answer !== 'shared')) throw failure(host, `cannot create ${dir}`, made.stderr.trim() || `status ${made.exitCode ?? made.signal}`);
-  return answer;
+interface Made {
+  answer: 'made' | 'shared';
+  /** Ends the watch (the maker's session removes the folder); a no-op for 'shared'. */
+  release: () => Promise<void>;
 }
 
-/** Starts the watchdog that removes the folder once its stdin ends; returns the function that ends it. */
-function watch(client: SshClient, dir: string): () => Promise<void> {
-  let channel: ClientChannel | undefined;
-  const watching = exec(client, shellJoin(['sh', '-c', WATCHDOG, 'sh', dir]), { keepStdinOpen: true, onChannel: (opened) => (channel = opened) }).catch(() => undefined);
-  return async () => {
-    channel?.end();
-    await watching;
-  };
+/** Makes the folder and, where this node made it, keeps the session that removes it. */
+function makeAndWatch(host: string, client: SshClient, dir: string): Promise<Made> {
+  return new Promise((resolve, reject) => {
+    let channel: ClientChannel | undefined;
+    let seen = '';
+    let settled = false;
+    const settle = (outcome: Made | HpcrunError) => {
+      if (settled) return;
+      settled = true;
+      if (outcome instanceof HpcrunError) reject(outcome);
+      else resolve(outcome);
+    };
+    const session = exec(client, shellJoin(['sh', '-c', MAKE_AND_WATCH, 'sh', dir]), {
+      keepStdinOpen: true,
+      onChannel: (opened) => (channel = opened),
+      onStdout: (chunk) => {
+        seen += chunk.toString();
+        const answer = seen.split('\n')[0]?.trim();
+        if (!seen.includes('\n') || settled) return;
+        if (answer === 'made') settle({ answer, release: async () => { channel?.end(); await session.catch(() => undefined); } });
+        else if (answer === 'shared') settle({ answer, release: async () => undefined });
+      },
+    });
+    session.then(
+      (end) => settle(failure(host, `cannot create ${dir}`, end.stderr.trim() || seen.trim() || `status ${end.exitCode ?? end.signal}`)),
+      (error: unknown) => settle(error instanceof HpcrunError ? error : failure(host, `cannot create ${dir}`, String(error))),
+    );
+    // Until the folder is made, the session answers within the usual bound.
+    setTimeout(() => {
+      if (!settled) {
+        channel?.close();
+        settle(failure(host, `cannot create ${dir}`, 'no answer in 30 s'));
+      }
+    }, 30_000).unref();
+  });
 }
 
 async function upload(client: SshClient, dir: string, files: readonly StageFile[]): Promise<void> {
@@ -105,9 +136,9 @@ export async function stageFiles(hosts: readonly string[], connections: Readonly
     await Promise.all(releases.splice(0).map((end) => end()));
   };
   try {
-    const made = await Promise.allSettled(hosts.map((host) => makeDir(host, client(host), dir)));
-    const makers = hosts.filter((_host, index) => made[index]?.status === 'fulfilled' && (made[index] as PromiseFulfilledResult<string>).value === 'made');
-    for (const host of makers) releases.push(watch(client(host), dir));
+    const made = await Promise.allSettled(hosts.map((host) => makeAndWatch(host, client(host), dir)));
+    for (const outcome of made) if (outcome.status === 'fulfilled') releases.push(outcome.value.release);
+    const makers = hosts.filter((_host, index) => made[index]?.status === 'fulfilled' && (made[index] as PromiseFulfilledResult<Made>).value.answer === 'made');
     await all(made.map((outcome) => (outcome.status === 'rejected' ? Promise.reject(outcome.reason as unknown) : Promise.resolve())));
     await all(makers.map((host) => upload(client(host), dir, files).catch((error: unknown) => Promise.reject(copyFailure(host, dir, error)))));
     await all(hosts.map((host) => verify(host, client(host), dir, files, hashes)));
