@@ -29,8 +29,13 @@ const bench = async (out: string) => {
 };
 
 interface Verdicts { status: number; verdicts: { label: string; verdict: string; current: number; baselineMedian: number; reason: string }[] }
+// --tolerance 50%: three 20-sample runs on this shared 2-core machine are a thin history, and
+// unchanged networks have read up to ±45% apart from run to run here (8-byte latency 12.9 -> 18.1 µs,
+// 1 MiB bandwidth 2,791 -> 1,790 MB/s), which a 3-run spread can miss. The cap moves the 1 MiB
+// figures by -90% and +1,500%, far beyond it. The default 10%'s false-alarm rate over a rolling
+// history is what benchmarks/gate-false-alarms.mjs measures.
 const gateJson = async (current: string, ...extra: string[]): Promise<{ exitCode: number | undefined; json: Verdicts; stderr: string }> => {
-  const r = await hpcrun(['gate', '--baseline', baseline, '--current', current, '--min-history', '3', '--json', ...extra]);
+  const r = await hpcrun(['gate', '--baseline', baseline, '--current', current, '--min-history', '3', '--tolerance', '50%', '--json', ...extra]);
   return { exitCode: r.exitCode, json: JSON.parse(r.stdout || '{}') as Verdicts, stderr: r.stderr };
 };
 const tbfOn = async (node: string) => String((await execa('ip', ['netns', 'exec', node, 'tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout);
