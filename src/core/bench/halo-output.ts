@@ -1,6 +1,7 @@
 // Reader for the halo mini-app's output (format version 1, documented in
 // mpi-templates/halo/README.md), and the app's argv. Pure: text in, typed value out.
 
+import { fieldReaders } from './fields.js';
 import { inputError, usageError, type HpcrunError } from '../../errors.js';
 
 export const HALO_FORMAT_VERSION = 1;
@@ -160,21 +161,6 @@ export function offHostMessages(output: Pick<HaloOutput, 'rankInfo'>): { total: 
   return { total, maxPerHost: Math.max(0, ...perHost.values()) };
 }
 
-function keyValues(f: string[], no: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of f) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw malformed(no, `expected key=value, got ${JSON.stringify(item)}`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
-function int(text: string | undefined, no: number, what: string): number {
-  if (text === undefined || !/^\d+$/.test(text)) throw malformed(no, `${what} ${JSON.stringify(text)} is not a whole number`);
-  return Number(text);
-}
-
 function real(text: string | undefined, no: number, what: string): number {
   const x = Number(text);
   if (text === undefined || text === '' || !Number.isFinite(x) || x < 0) throw malformed(no, `${what} ${JSON.stringify(text)} is not a number of at least 0`);
@@ -184,3 +170,5 @@ function real(text: string | undefined, no: number, what: string): number {
 function malformed(line: number, message: string): HpcrunError {
   return inputError('HPCRUN_HALO_OUTPUT', `malformed halo output: ${line > 0 ? `line ${line}: ` : ''}${message}`, 'the halo app and this hpcrun may be out of step; rebuild it (remove ~/.cache/hpcrun/kernels/hpcrun-halo-*) or report a bug');
 }
+
+const { keyValues, int } = fieldReaders(malformed);

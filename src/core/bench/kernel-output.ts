@@ -1,6 +1,7 @@
 // Reader for the output of hpcrun's MPI kernels (format version 1, documented
 // in mpi-templates/kernels/README.md). Pure: text in, typed value out.
 
+import { fieldReaders } from './fields.js';
 import { inputError, type HpcrunError } from '../../errors.js';
 import { count as plural } from '../text.js';
 
@@ -199,25 +200,10 @@ function parseStop(f: string[], no: number): KernelStop {
   return stop;
 }
 
-function keyValues(f: string[], no: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of f) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw malformed(no, `expected key=value, got ${JSON.stringify(item)}`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
-  }
-  return out;
-}
-
 function parseKind(text: string | undefined, no: number): KernelKind {
   const kind = KERNEL_KINDS.find((k) => k === text);
   if (!kind) throw malformed(no, `unknown kind ${JSON.stringify(text)}`);
   return kind;
-}
-
-function int(text: string | undefined, no: number, what: string): number {
-  if (text === undefined || !/^\d+$/.test(text)) throw malformed(no, `${what} ${JSON.stringify(text)} is not a whole number`);
-  return Number(text);
 }
 
 function real(text: string | undefined, no: number, what: string): number {
@@ -234,3 +220,5 @@ function malformed(line: number, message: string): HpcrunError {
     'the kernel and this hpcrun may be out of step; rebuild the kernel or report a bug',
   );
 }
+
+const { keyValues, int } = fieldReaders(malformed);
