@@ -99,7 +99,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
   const plan = await readPlanDir(spec.planDir, options.cluster ? clusterHosts(options.cluster, deps) : undefined);
   const grid = requireGrid(plan, spec.planDir);
   const args = haloArgs({ grid, periodic: plan.job.periodic, haloBytes: spec.haloBytes, steps: spec.steps, warmup: HALO_WARMUP, computeUs: spec.computeUs });
-  const provider = planProvider(options, plan, sshOptionsOf(options), deps);
+  const provider = await planProvider(options, plan, sshOptionsOf(options), deps);
   const acquired = await provider.acquire();
   const now = deps.now();
   const paths = await prepareOutput(options.out, deps.cwd, { now, name: 'halo', force: options.force });

@@ -124,7 +124,7 @@ export interface BenchRun {
 
 export async function runBench(options: BenchOptions, deps: Deps): Promise<BenchRun> {
   const spec = toSpec(options);
-  const provider = selectProvider(options, undefined, sshOptionsOf(options), deps);
+  const provider = await selectProvider(options, undefined, sshOptionsOf(options), deps);
   const acquired = await provider.acquire();
   requireTwoHosts(acquired.map((node) => node.host));
   checkPpn(acquired, spec.ppn);

@@ -35,7 +35,7 @@ export async function run(options: CalibrateOptions, program: string[], deps: De
   const argvs = counts.map((steps) => programWithSteps(program, steps));
   const timeoutMs = options.timeout === undefined ? undefined : requireDuration(options.timeout, '--timeout');
   const plan = await readPlanDir(planDir);
-  const provider = planProvider(options, plan, sshOptionsOf(options), deps);
+  const provider = await planProvider(options, plan, sshOptionsOf(options), deps);
   const controller = new AbortController();
   const removeHandler = deps.onSignal((signal) => controller.abort(signal));
   try {

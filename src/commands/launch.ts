@@ -12,8 +12,7 @@ import { type MpiFlavour, type MpiInfo, type Placed, inDir } from '../core/launc
 import { formatDuration, requireDuration, requirePositiveInt } from '../core/units.js';
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
-import { clusterHosts } from '../providers/gce/index.js';
-import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
+import type { PlanLaunch } from '../providers/plan-dir.js';
 import { selectProvider, sshOptionsOf } from '../providers/select.js';
 import { checkFlavour, checkPlanHosts, checkPlanLauncher, planInventory } from '../providers/plan-launch.js';
 import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
@@ -56,6 +55,8 @@ export async function toSpec(options: LaunchOptions, program: string[], bind?: r
   const np = options.np === undefined ? undefined : requirePositiveInt(options.np, '--np');
   if (options.plan) {
     if (options.hosts || options.ppn) throw usageError('HPCRUN_PLAN_AND_HOSTS', '--plan fixes the hosts and ranks per node, so --hosts and --ppn cannot be given with it', 'drop --hosts/--ppn, or plan again with `hpcrun plan --hosts FILE`');
+    // Plan files are read with zod: loaded only for --plan.
+    const { readPlanDir } = await import('../providers/plan-dir.js');
     const plan = await readPlanDir(options.plan, bind);
     if (np !== undefined && np !== plan.ranks) {
       throw usageError('HPCRUN_PLAN_NP', `--np ${np} differs from the plan's ${count(plan.ranks, 'rank')}`, 'drop --np, or plan again for the new rank count');
@@ -136,12 +137,14 @@ function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
 export { sshOptionsOf } from '../providers/select.js';
 
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
-  const spec = await toSpec(options, program, options.cluster && options.plan ? clusterHosts(options.cluster, deps) : undefined);
+  // The cluster store needs zod: loaded only for --cluster.
+  const bind = options.cluster && options.plan ? (await import('../providers/gce/index.js')).clusterHosts(options.cluster, deps) : undefined;
+  const spec = await toSpec(options, program, bind);
   const ssh = sshOptionsOf(options);
   if (options.head) requireHostName(options.head, '--head');
   const planHosts: InventoryHost[] | undefined = spec.plan ? planInventory(spec.plan) : undefined;
   const choice: LauncherChoice | undefined = options.launcher === undefined ? undefined : options.launcher === 'srun' ? 'srun' : 'mpi';
-  const provider = selectProvider(options, choice, ssh, deps, planHosts);
+  const provider = await selectProvider(options, choice, ssh, deps, planHosts);
   checkPlanLauncher(spec.plan, provider);
   if (options.dryRun) {
     try {

@@ -2,12 +2,12 @@
 // streaming its output. The job's end is data (exit code, signal, timeout);
 // SIGINT/SIGTERM are forwarded and the job is always waited for.
 
-import { execa } from 'execa';
 import { constants } from 'node:os';
 import type { ClientChannel } from 'ssh2';
 import type { Deps } from '../deps.js';
 import { HpcrunError } from '../errors.js';
 import { shellJoin } from './quote.js';
+import { spawnProcess } from './spawn.js';
 import { type SshClient, exec } from './ssh.js';
 import { optionalTimeout } from './timer.js';
 
@@ -36,26 +36,21 @@ export interface LocalJob {
 }
 
 export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
-  const [file, ...args] = job.argv;
+  const file = job.argv[0];
   const started = performance.now();
-  const child = execa(file as string, args, {
-    reject: false,
-    env: job.env as Record<string, string>,
+  const child = spawnProcess(job.argv, {
+    env: job.env,
     extendEnv: false,
-    stdin: 'ignore',
-    // No execa `timeout`: it is one setTimeout, which cannot wait 2^31 ms or more.
-    killSignal: 'SIGTERM',
-    forceKillAfterDelay: 10_000,
-    buffer: false,
     // Its own process group: a terminal's Ctrl-C reaches only hpcrun, which
     // forwards it once (Open MPI reads a second SIGINT as "abort at once").
     detached: true,
+    onStdout: (chunk) => deps.stdout.write(chunk),
+    onStderr: (chunk) => deps.stderr.write(chunk),
+    forceKillAfterMs: 10_000,
   });
-  child.stdout?.on('data', (chunk: Buffer) => deps.stdout.write(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => deps.stderr.write(chunk));
   let interruptedBy: NodeJS.Signals | undefined;
   let timedOut = false;
-  // SIGTERM, then SIGKILL after forceKillAfterDelay, as execa's own timeout does.
+  // SIGTERM, then SIGKILL 10 s later if it is still there.
   const timer = optionalTimeout(() => {
     timedOut = true;
     child.kill('SIGTERM');
@@ -71,9 +66,9 @@ export async function runLocalJob(job: LocalJob, deps: Deps): Promise<JobEnd> {
     child.kill(signal);
   });
   try {
-    const result = await child;
-    if (result.exitCode === undefined && result.signal === undefined && !timedOut && !result.isCanceled) {
-      throw new HpcrunError('environment', 'HPCRUN_NO_LAUNCHER', `cannot start ${file}: ${result.code ?? result.shortMessage}`, {
+    const result = await child.ended;
+    if (result.spawnError) {
+      throw new HpcrunError('environment', 'HPCRUN_NO_LAUNCHER', `cannot start ${file}: ${result.spawnError.code ?? result.spawnError.message}`, {
         hint: `install the MPI launcher on this machine (Debian: apt-get install openmpi-bin) or run with --head on a node that has it`,
       });
     }

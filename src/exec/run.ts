@@ -2,8 +2,8 @@
 // the result records its exit code, signal, whether it timed out and how
 // long it took, and nothing throws on a non-zero exit.
 
-import { execa } from 'execa';
 import { HpcrunError } from '../errors.js';
+import { spawnProcess } from './spawn.js';
 import { optionalTimeout } from './timer.js';
 
 export interface RunOptions {
@@ -35,39 +35,44 @@ export interface RunResult {
 }
 
 export async function runCommand(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  const [file, ...args] = argv;
-  if (file === undefined) throw new HpcrunError('internal', 'HPCRUN_EMPTY_ARGV', 'runCommand was given an empty argv');
+  if (argv[0] === undefined) throw new HpcrunError('internal', 'HPCRUN_EMPTY_ARGV', 'runCommand was given an empty argv');
   const started = performance.now();
-  const subprocess = execa(file, args, {
-    reject: false,
-    env: options.env as Record<string, string> | undefined,
+  const child = spawnProcess(argv, {
+    env: options.env,
     extendEnv: options.extendEnv ?? true,
     input: options.input,
-    // Without input, stdin is closed: nothing hpcrun runs should wait on it.
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
-    // No execa `timeout`: it is one setTimeout, which cannot wait 2^31 ms or more.
     cwd: options.cwd,
-    cancelSignal: options.cancel,
-    forceKillAfterDelay: 5_000,
     detached: options.detached,
-    stripFinalNewline: false,
+    collect: true,
+    forceKillAfterMs: 5_000,
   });
   let timedOut = false;
+  let canceled = false;
+  // optionalTimeout re-arms below 2^31 ms, so long timeouts work.
   const timer = optionalTimeout(() => {
     timedOut = true;
-    subprocess.kill('SIGTERM');
+    child.kill('SIGTERM');
   }, options.timeoutMs);
-  const result = await subprocess.finally(() => timer.clear());
-  const spawnFailed = result.failed && result.exitCode === undefined && result.signal === undefined && !timedOut && !result.isCanceled;
+  const onAbort = () => {
+    canceled = true;
+    child.kill('SIGTERM');
+  };
+  if (options.cancel?.aborted) onAbort();
+  else options.cancel?.addEventListener('abort', onAbort, { once: true });
+  const result = await child.ended.finally(() => {
+    timer.clear();
+    options.cancel?.removeEventListener('abort', onAbort);
+  });
+  const spawnFailed = result.spawnError !== undefined;
   return {
     argv,
     exitCode: result.exitCode,
     signal: result.signal,
     timedOut,
-    canceled: result.isCanceled,
+    canceled,
     durationMs: performance.now() - started,
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? '') + (spawnFailed ? String(result.message) : ''),
+    stdout: result.stdout,
+    stderr: result.stderr + (result.spawnError?.message ?? ''),
     spawnFailed,
     ok: result.exitCode === 0,
   };

@@ -5,11 +5,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import ssh2 from 'ssh2';
 import { HpcrunError } from '../errors.js';
 import { type KnownHostEntry, parseKnownHosts } from '../core/known-hosts.js';
+import { loadSsh2 } from './ssh2-module.js';
 
-const { utils } = ssh2;
 
 export interface SshSettings {
   user: string;
@@ -49,8 +48,8 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 /** Why a key file cannot be used for login, and what to do; undefined when it is a usable private key. */
-export function keyProblem(text: string): { what: string; fix: string } | undefined {
-  const parsed = utils.parseKey(text);
+export async function keyProblem(text: string): Promise<{ what: string; fix: string } | undefined> {
+  const parsed = (await loadSsh2()).utils.parseKey(text);
   if (parsed instanceof Error) {
     if (/encrypted/i.test(parsed.message)) {
       return { what: 'the key is encrypted (it has a passphrase)', fix: 'load it into ssh-agent (ssh-add FILE) and set SSH_AUTH_SOCK; hpcrun does not ask for passphrases' };
@@ -83,7 +82,7 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
       if (identity) throw new HpcrunError('not-found', 'HPCRUN_IDENTITY_MISSING', `cannot read the identity file ${path}`, { hint: 'check the path given to --identity' });
       continue;
     }
-    const problem = keyProblem(text);
+    const problem = await keyProblem(text);
     if (problem) {
       if (identity) throw new HpcrunError('input', 'HPCRUN_IDENTITY_UNUSABLE', `cannot use the identity file ${path}: ${problem.what}`, { hint: problem.fix });
       continue;

@@ -2,15 +2,15 @@
 // commands sent only as one string built by shellJoin. The settings
 // (OpenSSH's defaults for keys and known_hosts) are in ssh-settings.ts.
 
-import ssh2 from 'ssh2';
-import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { HpcrunError } from '../errors.js';
 import { setLongTimeout } from './timer.js';
 import { fingerprint, keyTypeOf, knownKeyTypes, lookupName, verifyHostKey } from '../core/known-hosts.js';
 import type { SshSettings } from './ssh-settings.js';
 
-const { Client } = ssh2;
-export type SshClient = InstanceType<typeof Client>;
+export type SshClient = Client;
+
+import { loadSsh2 } from './ssh2-module.js';
 
 export { checkKnownHostsPath, keyProblem, resolveSshSettings, type SshSettings, type SshSettingsInput } from './ssh-settings.js';
 
@@ -38,8 +38,9 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
  * reached and verified with this machine's own keys and known_hosts.
  */
 export async function connect(host: string, settings: SshSettings, via?: SshClient): Promise<Connection> {
+  const { Client: SshClientClass } = await loadSsh2();
   const sock = via ? await tunnel(via, host, settings.port, settings.connectTimeoutMs) : undefined;
-  return connectOn(host, settings, sock);
+  return connectOn(new SshClientClass(), host, settings, sock);
 }
 
 function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
@@ -66,13 +67,12 @@ function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): 
   });
 }
 
-function connectOn(host: string, settings: SshSettings, sock: ClientChannel | undefined): Promise<Connection> {
+function connectOn(client: SshClient, host: string, settings: SshSettings, sock: ClientChannel | undefined): Promise<Connection> {
   const names = [lookupName(host, settings.port)];
   const preferred = knownKeyTypes(settings.knownHosts, names);
   let verdict: { kind: 'unknown' | 'mismatch' | 'revoked'; fingerprint: string } | undefined;
   let newKnownHostsLine: string | undefined;
   let hostKeyFingerprint: string | undefined;
-  const client = new Client();
   const config: ConnectConfig = {
     host,
     port: settings.port,

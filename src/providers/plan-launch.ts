@@ -19,8 +19,8 @@ export function planInventory(plan: PlanLaunch): InventoryHost[] {
 }
 
 /** The provider for a plan's job: --hosts, --slurm or --cluster if given, else the plan's own hosts over SSH. */
-export function planProvider(flags: NodeSourceFlags, plan: PlanLaunch, ssh: SshOptions, deps: Deps, choice?: LauncherChoice): Provider {
-  const provider = selectProvider(flags, choice, ssh, deps, planInventory(plan));
+export async function planProvider(flags: NodeSourceFlags, plan: PlanLaunch, ssh: SshOptions, deps: Deps, choice?: LauncherChoice): Promise<Provider> {
+  const provider = await selectProvider(flags, choice, ssh, deps, planInventory(plan));
   checkPlanLauncher(plan, provider);
   return provider;
 }

@@ -9,7 +9,6 @@ import type { Deps } from '../deps.js';
 import { usageError } from '../errors.js';
 import { requirePort } from '../core/units.js';
 import type { InventoryHost } from '../core/inventory.js';
-import { clusterProvider } from './gce/index.js';
 import { slurmProvider } from './slurm/index.js';
 import { type SshOptions, sshProvider } from './ssh/index.js';
 import type { LauncherChoice, Provider } from './types.js';
@@ -21,10 +20,12 @@ export interface NodeSourceFlags {
   cluster?: string | undefined;
 }
 
-export function selectProvider(flags: NodeSourceFlags, choice: LauncherChoice | undefined, ssh: SshOptions, deps: Deps, planHosts?: readonly InventoryHost[]): Provider {
+export async function selectProvider(flags: NodeSourceFlags, choice: LauncherChoice | undefined, ssh: SshOptions, deps: Deps, planHosts?: readonly InventoryHost[]): Promise<Provider> {
   if (flags.hosts && flags.slurm) throw usageError('HPCRUN_TWO_NODE_SOURCES', '--hosts and --slurm both name the nodes', 'give one: --hosts FILE for SSH, or --slurm inside an allocation');
   if (flags.cluster) {
     if (flags.hosts || flags.slurm || flags.head) throw usageError('HPCRUN_TWO_NODE_SOURCES', '--cluster names the nodes (and the head node, if the cluster has one), so --hosts, --slurm and --head cannot be given with it', 'drop --hosts/--slurm/--head');
+    // The cluster store reads its records with zod: loaded only for --cluster.
+    const { clusterProvider } = await import('./gce/index.js');
     return clusterProvider(flags.cluster, ssh, deps);
   }
   if (flags.hosts) return sshProvider({ inventory: flags.hosts, head: flags.head, ssh }, deps);

@@ -95,7 +95,7 @@ describe('identity files that cannot be used say why', () => {
     ['an empty file', '', 'it is not a private key hpcrun can read', /OpenSSH, PEM or PuTTY/],
     ['a public key', publicLine, 'it is a public key', /without \.pub/],
   ])('%s', async (_name, text, what, fix) => {
-    const problem = keyProblem(text);
+    const problem = await keyProblem(text);
     if (what === undefined) {
       expect(problem).toBeUndefined();
       return;

@@ -4,6 +4,8 @@
 // reports every package module loaded.
 
 import { execa } from 'execa';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -33,5 +35,13 @@ describe('start-up loads only what the command uses', () => {
     const loaded = await packagesLoaded(['plan', '--grid', '4x4', '--cores-per-node', '4', '--json']);
     expect(loaded).toContain('zod');
     for (const heavy of ['ssh2', 'execa', '@google-cloud', 'google-gax', 'google-auth-library']) expect(loaded).not.toContain(heavy);
+  });
+
+  // Launch starts mpirun before it loads ssh2 (which it loads on first connect),
+  // and needs neither execa nor zod (plan files and clusters load them when named).
+  it('launch loads only commander until it connects', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hpcrun-startup-'));
+    await writeFile(join(dir, 'hosts'), 'n1 slots=2\nn2 slots=2\n');
+    expect(await packagesLoaded(['launch', '--hosts', join(dir, 'hosts'), '--np', '4', '--dry-run', '--', 'true'])).toEqual(['commander']);
   });
 });
