@@ -15,7 +15,7 @@ import { shellJoin } from '../exec/quote.js';
 import type { PlanLaunch } from '../providers/plan-dir.js';
 import { selectProvider, sshOptionsOf } from '../providers/select.js';
 import { checkFlavour, checkPlanHosts, checkPlanLauncher, planInventory } from '../providers/plan-launch.js';
-import { type CheckedNode, type Job, type LauncherChoice, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
+import { type CheckedNode, type EarlyLaunch, type Job, type LauncherChoice, type Preflight, type PreflightOptions, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 import { count } from '../core/text.js';
 
 export interface LaunchOptions {
@@ -159,20 +159,56 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
     }
   }
   const files = await stageList(options, spec, deps);
-  return withProvider(provider, async (checked) => {
-    deps.stderr.write(checked.summary);
-    if (spec.plan) checkPlanHosts(spec.plan, checked.nodes, provider);
-    checkFlavour(provider.name === 'slurm' ? undefined : spec.plan?.flavour, checked.mpi, 'the plan was made for');
-    checkFlavour(options.mpi, checked.mpi, '--mpi asks for');
-    const placed = placementOf(spec, checked.nodes);
-    const staged = files.length > 0 ? await provider.stage(files) : undefined;
-    try {
-      const job = buildJob(provider, spec, placed, checked.mpi, choice, staged ? { dir: staged.dir, program: options.bcast === true } : undefined);
-      return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
-    } finally {
-      await staged?.release();
+  const programCheck = { program: options.bcast ? undefined : { name: spec.program[0] as string, dir: provider.workDir } };
+  if (provider.early && files.length === 0) {
+    const early = await launchEarly(provider, provider.early, spec, options, choice, programCheck, deps);
+    if (early.ran) return early.status;
+    return withProvider(provider, (checked) => launchChecked(provider, checked, spec, options, choice, files, deps), { ...programCheck, acquired: early.nodes });
+  }
+  return withProvider(provider, (checked) => launchChecked(provider, checked, spec, options, choice, files, deps), programCheck);
+}
+
+/**
+ * Starts mpirun while preflight runs, when the job can be placed before the
+ * nodes are checked: every node's slots are known (inventory or plan) and
+ * mpirun here is Open MPI's, whose daemons hpcrun's agent holds until
+ * preflight has passed. Otherwise returns the acquired nodes for the usual
+ * order (preflight, then mpirun).
+ */
+async function launchEarly(provider: Provider, early: EarlyLaunch, spec: LaunchSpec, options: LaunchOptions, choice: LauncherChoice | undefined, programCheck: PreflightOptions, deps: Deps): Promise<{ ran: true; status: number } | { ran: false; nodes: ProviderNode[] }> {
+  let fallBack = false;
+  try {
+    const nodes = await provider.acquire();
+    const mpi = spec.plan || nodes.every((node) => node.slots !== undefined) ? await early.localMpi() : undefined;
+    if (mpi?.flavour !== 'openmpi') {
+      fallBack = true;
+      return { ran: false, nodes };
     }
-  }, { program: options.bcast ? undefined : { name: spec.program[0] as string, dir: provider.workDir } });
+    checkFlavour(provider.name === 'slurm' ? undefined : spec.plan?.flavour, mpi, 'the plan was made for');
+    checkFlavour(options.mpi, mpi, '--mpi asks for');
+    if (spec.plan) checkPlanHosts(spec.plan, nodes, provider);
+    const job = buildJob(provider, spec, placementOf(spec, nodes), mpi, choice);
+    // Preflight's same-MPI check includes this machine, so the flavour checks above hold for the nodes too.
+    const accept = (checked: Preflight) => deps.stderr.write(checked.summary);
+    return { ran: true, status: finish(await early.run(nodes, programCheck, job, accept, { timeoutMs: spec.timeoutMs }, deps), spec, deps) };
+  } finally {
+    if (!fallBack) await provider.release();
+  }
+}
+
+async function launchChecked(provider: Provider, checked: Preflight, spec: LaunchSpec, options: LaunchOptions, choice: LauncherChoice | undefined, files: StageFile[], deps: Deps): Promise<number> {
+  deps.stderr.write(checked.summary);
+  if (spec.plan) checkPlanHosts(spec.plan, checked.nodes, provider);
+  checkFlavour(provider.name === 'slurm' ? undefined : spec.plan?.flavour, checked.mpi, 'the plan was made for');
+  checkFlavour(options.mpi, checked.mpi, '--mpi asks for');
+  const placed = placementOf(spec, checked.nodes);
+  const staged = files.length > 0 ? await provider.stage(files) : undefined;
+  try {
+    const job = buildJob(provider, spec, placed, checked.mpi, choice, staged ? { dir: staged.dir, program: options.bcast === true } : undefined);
+    return finish(await provider.run(job, { timeoutMs: spec.timeoutMs }, deps), spec, deps);
+  } finally {
+    await staged?.release();
+  }
 }
 
 function finish(end: JobEnd, spec: LaunchSpec, deps: Deps): number {

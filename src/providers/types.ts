@@ -93,6 +93,20 @@ export interface Provider {
   /** Runs a job and keeps its output (bench kernels). */
   capture(job: Job, options: CaptureOptions, deps: Deps): Promise<RunResult>;
   release(): Promise<void>;
+  /** Where the launcher can start while preflight runs (ssh, mpirun here through hpcrun's agent); absent elsewhere. */
+  readonly early?: EarlyLaunch;
+}
+
+/**
+ * Starts the launcher at once and preflights the nodes meanwhile: mpirun's
+ * daemons and its output wait until every node has passed and `accept` has
+ * taken the result (see providers/ssh/overlap.ts). Rejects with preflight's
+ * error, or `accept`'s, having stopped the launcher.
+ */
+export interface EarlyLaunch {
+  /** The MPI where the launcher runs, to build the job before the nodes are checked. */
+  localMpi(): Promise<MpiInfo | undefined>;
+  run(nodes: readonly ProviderNode[], options: PreflightOptions, job: Job, accept: (checked: Preflight) => void, runOptions: RunOptions, deps: Deps): Promise<JobEnd>;
 }
 
 /** acquire (unless the nodes were acquired already) -> preflight -> work -> release, with release always run. */

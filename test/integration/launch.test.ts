@@ -222,6 +222,55 @@ describe('mpirun reuses the preflight connections', () => {
     expect((await jobDirs()).filter((name) => name.includes(`-${launcher!.pid}-`))).toEqual([]);
   });
 
+  /** Polls until `done` holds, or fails after `ms`. */
+  async function until(what: string, done: () => Promise<boolean>, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('starts mpirun while a node is still in preflight, and starts no daemon before every node has passed', async () => {
+    // hpcrun-n3's sshd is stopped: its connection is accepted but not answered, so preflight waits on it.
+    const sshd = await sshdPidOf('hpcrun-n3');
+    process.kill(sshd, 'SIGSTOP');
+    let stopped = true;
+    try {
+      const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--', rankhost]);
+      // mpirun is up and has asked hpcrun's agent for both remote daemons...
+      await until('mpirun and two agents on the head', async () => (await commandsOn('hpcrun-n1')).filter((args) => args.includes('exec/rsh-agent.js hpcrun-n')).length === 2);
+      // ...which are held: no daemon on the node that passed preflight, nor on the one still in it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const node of ['hpcrun-n2', 'hpcrun-n3']) expect(await commandNamesOn(node)).not.toContain('orted');
+      process.kill(sshd, 'SIGCONT');
+      stopped = false;
+      const result = await finished(child);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(ranksByHost(result.stdout)).toEqual({ 'hpcrun-n1': [0], 'hpcrun-n2': [1], 'hpcrun-n3': [2] });
+      expect(result.stderr).toMatch(/^preflight: 3 hosts ok/);
+    } finally {
+      if (stopped) process.kill(sshd, 'SIGCONT');
+    }
+  });
+
+  it('stops the early mpirun when preflight then fails: no daemon, no rank, no output of it, nothing left', async () => {
+    const knownHosts = join(scratch, 'known_hosts_one');
+    // Only hpcrun-n1's key is known: n2 and n3 fail preflight after mpirun has started.
+    const all = await readFile(join(STATE_DIR, 'known_hosts'), 'utf8');
+    await writeFile(knownHosts, all.split('\n').filter((line) => line.startsWith('hpcrun-n1 ') || line.startsWith('hpcrun-n1,')).join('\n') + '\n');
+    const marker = join(scratch, 'early-ran');
+    const before = await jobDirs();
+    const result = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--known-hosts', knownHosts, '--', 'touch', marker]));
+    expect(result.exitCode, result.stderr).toBe(68);
+    expect(result.stderr).toMatch(/HPCRUN_HOST_KEY_UNKNOWN/);
+    expect(result.stderr).not.toMatch(/mpirun|ORTE|orted|daemon/);
+    expect(existsSync(marker)).toBe(false);
+    const left = (await Promise.all(NODES.map(commandsOn))).flat().filter((args) => /orted|mpirun|rsh-agent/.test(args));
+    expect(left).toEqual([]);
+    expect((await jobDirs()).filter((name) => !before.includes(name))).toEqual([]);
+  });
+
   it('through --head, a lost connection (hpcrun killed) stops the job and removes its folder on the head', async () => {
     const child = hpcrunOn('login', ['launch', '--head', 'hpcrun-n1', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--', 'sleep', '83']);
     const deadline = Date.now() + 20_000;

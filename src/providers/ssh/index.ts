@@ -8,14 +8,16 @@ import { type InventoryHost, parseInventory } from '../../core/inventory.js';
 import { launcherFor } from '../../core/launchers/index.js';
 import { type Connection, type SshSettings, connect, resolveSshSettings } from '../../exec/ssh.js';
 import { readInput } from '../../io/read-input.js';
-import { checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
+import { type NodeReport, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
 import type { Job, Provider, ProviderNode, Staged } from '../types.js';
-import { RSH_AGENT, startRshServer } from './rsh-server.js';
+import { Connections } from './connections.js';
+import { type Hold, RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
 import { stageFiles } from './stage.js';
-import { watchNodes } from './watch.js';
+import { launchDuringPreflight } from './overlap.js';
+import { type NodeWatch, type Stoppable, stoppable, watchNodes } from './watch.js';
 
 export interface SshOptions {
   identity?: string | undefined;
@@ -56,18 +58,21 @@ export function mpirunSshArgs(options: SshOptions, env: Deps['env'], onHead: boo
 }
 
 export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
-  const connections = new Map<string, Connection>();
+  const connections = new Connections();
   /** A job whose mpirun uses hpcrun's agent gets the socket that serves it, for as long as it runs. */
-  const rshFor = async (job: Job): Promise<{ job: Job; close: () => Promise<void> }> => {
+  const rshFor = async (job: Job, hold?: Hold): Promise<{ job: Job; close: () => Promise<void> }> => {
     if (!job.argv.includes('plm_rsh_agent')) return { job, close: async () => undefined };
-    const server = await startRshServer(connections);
+    const server = await startRshServer(connections, hold);
     return { job: { ...job, env: { ...job.env, HPCRUN_RSH_SOCKET: server.socketPath } }, close: () => server.close() };
   };
   let head: Connection | undefined;
   let settings: SshSettings | undefined;
   let checkedHosts: string[] = [];
   const stagings: Staged[] = [];
-  return {
+  // This machine's probe (where mpirun runs), once: an early launch needs its MPI before preflight ends.
+  let local: Promise<NodeReport> | undefined;
+  const localReport = () => (local ??= probeHere(deps.env));
+  const provider: Provider = {
     name: 'ssh',
     workDir: options.head ? undefined : deps.cwd,
     async acquire(): Promise<ProviderNode[]> {
@@ -85,7 +90,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
       const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : probeHere(deps.env)]);
+      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport()]);
       if (checked.status === 'rejected') throw checked.reason;
       if (local.status === 'rejected') throw local.reason;
       const all = checked.value.reports;
@@ -118,10 +123,11 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       return staged;
     },
     async run(job, runOptions, runDeps) {
-      const watch = watchNodes(checkedHosts, connections, runDeps);
+      const stop = stoppable(runDeps);
+      const watch = watchNodes(checkedHosts, connections, stop);
       const rsh = await rshFor(job);
       try {
-        const end = await (head ? runJobOnHead(head, job, runOptions.timeoutMs, watch.deps) : runHere(rsh.job, runOptions, watch.deps));
+        const end = await (head ? runJobOnHead(head, job, runOptions.timeoutMs, stop.deps) : runHere(rsh.job, runOptions, stop.deps));
         watch.check();
         return end;
       } finally {
@@ -142,6 +148,47 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       // Staged folders go first, while their connections are still open.
       await Promise.allSettled(stagings.map((staged) => staged.release()));
       closeAll(connections);
+    },
+  };
+  // Only where mpirun runs here and starts its daemons through hpcrun's agent, which can hold them.
+  if (options.head || deps.env.HPCRUN_RSH_AGENT === 'ssh') return provider;
+  return {
+    ...provider,
+    early: {
+      localMpi: async () => (await localReport()).probe.mpi,
+      async run(nodes, preflightOptions, job, accept, runOptions, runDeps) {
+        let watch: NodeWatch | undefined;
+        let watching: Stoppable | undefined;
+        let opened!: (error?: unknown) => void;
+        const gate = new Promise<void>((resolve, reject) => {
+          opened = (error) => (error === undefined ? resolve() : reject(error));
+        });
+        // A rejected gate is handled by each waiting request; none may be waiting.
+        gate.catch(() => undefined);
+        const rsh = await rshFor(job, { gate, connections });
+        try {
+          const { end } = await launchDuringPreflight(runDeps, {
+            start: (stop) => {
+              watching = stop;
+              return runHere(rsh.job, runOptions, stop.deps);
+            },
+            preflight: async () => {
+              const checked = await provider.preflight(nodes, preflightOptions);
+              accept(checked);
+              return checked;
+            },
+            passed: () => {
+              watch = watchNodes(checkedHosts, connections, watching as Stoppable);
+            },
+            open: opened,
+          });
+          watch?.check();
+          return end;
+        } finally {
+          watch?.stop();
+          await rsh.close();
+        }
+      },
     },
   };
 }

@@ -8,7 +8,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientChannel } from 'ssh2';
+import { shellJoin } from '../../exec/quote.js';
 import type { Connection } from '../../exec/ssh.js';
+import type { Connections } from './connections.js';
 import { makeJobDir } from '../../io/job-dir.js';
 
 /** The agent Open MPI runs instead of ssh (plm_rsh_agent). */
@@ -28,13 +30,33 @@ function frame(type: number, payload: Buffer | string): Buffer {
   return Buffer.concat([head, body]);
 }
 
-function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>): void {
+/**
+ * Holds daemon starts until preflight has passed. Each start opens its
+ * session as soon as the host's connection is up, with a shell that waits
+ * for one line on stdin: "go" once every node has passed, so the daemon
+ * starts without a further round trip; end of input if one failed, so
+ * nothing starts.
+ */
+export interface Hold {
+  /** Resolves when preflight has passed, rejects when it has failed. */
+  gate: Promise<void>;
+  connections: Connections;
+}
+
+/** Waits for its go line, then runs the daemon's command as sshd would have: with the login shell. */
+const GATE_SCRIPT = 'IFS= read -r go && [ "$go" = go ] && exec "${SHELL:-/bin/sh}" -c "$1"';
+
+export const gatedCommand = (command: string): string => shellJoin(['sh', '-c', GATE_SCRIPT, 'hpcrun-gate', command]);
+
+function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold: Hold | undefined): void {
   let header = '';
   const onData = (chunk: Buffer) => {
     header += chunk.toString('latin1');
     const newline = header.indexOf('\n');
     if (newline === -1) return;
     socket.off('data', onData);
+    // Hold what the agent sends next (the daemon's stdin) until its session is open.
+    socket.pause();
     const rest = Buffer.from(header.slice(newline + 1), 'latin1');
     let request: { host?: unknown; command?: unknown };
     try {
@@ -42,15 +64,29 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
     } catch {
       request = {};
     }
-    const connection = typeof request.host === 'string' ? connections.get(request.host) : undefined;
-    if (!connection || typeof request.command !== 'string') {
-      socket.end(Buffer.concat([frame(2, `hpcrun: ${String(request.host)} is not a node this launch checked\n`), frame(3, '255')]));
+    void startDaemon(request, rest);
+  };
+  const refuse = (host: unknown, why: string) => {
+    if (!socket.destroyed) socket.end(Buffer.concat([frame(2, `hpcrun: ${why.replace('HOST', String(host))}\n`), frame(3, '255')]));
+  };
+  const startDaemon = async (request: { host?: unknown; command?: unknown }, rest: Buffer) => {
+    const host = request.host;
+    let connection: Connection | undefined;
+    try {
+      // Gated: the session opens as soon as this host is connected, or once preflight has passed if it never was.
+      connection = typeof host !== 'string' ? undefined : hold ? await Promise.race([hold.connections.opened(host), hold.gate.then(() => connections.get(host))]) : connections.get(host);
+    } catch {
+      refuse(host, 'preflight failed, so no daemon starts on HOST');
       return;
     }
-    const refuse = (why: string) => socket.end(Buffer.concat([frame(2, `hpcrun: cannot start the daemon on ${String(request.host)}: ${why}\n`), frame(3, '255')]));
+    if (socket.destroyed) return;
+    if (!connection || typeof request.command !== 'string') {
+      refuse(host, 'HOST is not a node this launch checked');
+      return;
+    }
     const start = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
-        refuse(error.message);
+        refuse(host, `cannot start the daemon on HOST: ${error.message}`);
         return;
       }
       channels.add(channel);
@@ -62,29 +98,43 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
         channels.delete(channel);
         if (!socket.destroyed) socket.end(frame(3, String(status)));
       });
-      if (rest.length > 0) channel.write(rest);
-      socket.on('data', (data: Buffer) => channel.write(data));
-      socket.on('end', () => channel.end());
       // mpirun killed the agent: the daemon's session goes too.
       socket.on('close', () => channel.close());
+      const relay = () => {
+        if (hold) channel.write('go\n');
+        if (rest.length > 0) channel.write(rest);
+        socket.on('data', (data: Buffer) => channel.write(data));
+        socket.on('end', () => channel.end());
+        socket.resume();
+      };
+      if (!hold) {
+        relay();
+        return;
+      }
+      hold.gate.then(relay, () => {
+        // End of input: the waiting shell exits and starts nothing.
+        channel.end();
+        socket.end(Buffer.concat([frame(2, `hpcrun: preflight failed, so no daemon starts on ${String(host)}\n`), frame(3, '255')]));
+      });
     };
     try {
-      connection.client.exec(request.command, start);
+      connection.client.exec(hold ? gatedCommand(request.command) : request.command, start);
     } catch (error) {
       // The node's connection is gone (it died): ssh2 throws "Not connected".
-      refuse(`its connection is gone (${error instanceof Error ? error.message : String(error)})`);
+      refuse(host, `cannot start the daemon on HOST: its connection is gone (${error instanceof Error ? error.message : String(error)})`);
     }
   };
   socket.on('data', onData);
   socket.on('error', () => socket.destroy());
 }
 
-export async function startRshServer(connections: ReadonlyMap<string, Connection>): Promise<RshServer> {
+/** With `hold`, daemons wait for preflight (see Hold); without it, preflight has already passed. */
+export async function startRshServer(connections: ReadonlyMap<string, Connection>, hold?: Hold): Promise<RshServer> {
   const dir = await makeJobDir('hpcrun-rsh');
   const socketPath = join(dir, 'socket');
   const channels = new Set<ClientChannel>();
   // Half-open: the agent ends its side when the daemon's stdin ends, and still reads the output.
-  const server: Server = createServer({ allowHalfOpen: true }, (socket) => serve(socket, connections, channels));
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => serve(socket, connections, channels, hold));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());

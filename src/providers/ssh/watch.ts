@@ -11,32 +11,19 @@ import type { Connection } from '../../exec/ssh.js';
 export const LOST_NODE_GRACE_MS = 10_000;
 
 export interface NodeWatch {
-  /** Deps whose onSignal also hears "stop" when a node is lost and the launcher does not end. */
-  deps: Deps;
   /** Throws when a node was lost during the run. */
   check(): void;
   stop(): void;
 }
 
-export function watchNodes(hosts: readonly string[], connections: ReadonlyMap<string, Connection>, deps: Deps): NodeWatch {
-  const lost: string[] = [];
+/** Deps whose signal handlers hpcrun itself can also call, to stop a job as Ctrl-C or SIGTERM would. */
+export interface Stoppable {
+  deps: Deps;
+  raise(signal: NodeJS.Signals): void;
+}
+
+export function stoppable(deps: Deps): Stoppable {
   const handlers = new Set<(signal: NodeJS.Signals) => void>();
-  let grace: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const cleanups = hosts.flatMap((host) => {
-    const client = connections.get(host)?.client;
-    if (!client) return [];
-    const onClose = () => {
-      if (stopped) return;
-      lost.push(host);
-      deps.stderr.write(`hpcrun: lost ${host} during the run: its SSH connection closed\n`);
-      grace ??= setTimeout(() => {
-        for (const handler of handlers) handler('SIGTERM');
-      }, LOST_NODE_GRACE_MS);
-    };
-    client.on('close', onClose);
-    return [() => client.off('close', onClose)];
-  });
   return {
     deps: {
       ...deps,
@@ -49,6 +36,30 @@ export function watchNodes(hosts: readonly string[], connections: ReadonlyMap<st
         };
       },
     },
+    raise(signal) {
+      for (const handler of handlers) handler(signal);
+    },
+  };
+}
+
+/** `job` is the running job's Stoppable: a lost node stops it with SIGTERM after the grace period. */
+export function watchNodes(hosts: readonly string[], connections: ReadonlyMap<string, Connection>, job: Stoppable): NodeWatch {
+  const lost: string[] = [];
+  let grace: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const cleanups = hosts.flatMap((host) => {
+    const client = connections.get(host)?.client;
+    if (!client) return [];
+    const onClose = () => {
+      if (stopped) return;
+      lost.push(host);
+      job.deps.stderr.write(`hpcrun: lost ${host} during the run: its SSH connection closed\n`);
+      grace ??= setTimeout(() => job.raise('SIGTERM'), LOST_NODE_GRACE_MS);
+    };
+    client.on('close', onClose);
+    return [() => client.off('close', onClose)];
+  });
+  return {
     check() {
       if (lost.length > 0) {
         throw new HpcrunError('remote', 'HPCRUN_NODE_LOST', `lost ${lost.join(', ')} during the run: the node died, or the network to it failed; the job was stopped`, {
