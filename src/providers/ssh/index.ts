@@ -7,6 +7,7 @@ import { HpcrunError, usageError } from '../../errors.js';
 import { type InventoryHost, parseInventory } from '../../core/inventory.js';
 import { launcherFor } from '../../core/launchers/index.js';
 import { type Connection, type SshSettings, connect, resolveSshSettings } from '../../exec/ssh.js';
+import { nativeAgent } from '../../exec/native-agent.js';
 import { readInput } from '../../io/read-input.js';
 import { type NodeReport, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
@@ -72,6 +73,11 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   // This machine's probe (where mpirun runs), once: an early launch needs its MPI before preflight ends.
   let local: Promise<NodeReport> | undefined;
   const localReport = () => (local ??= probeHere(deps.env));
+  // mpirun's agent: the C build where this machine can compile it, else the Node.js one.
+  let nativeAgentPath: string | undefined;
+  const findAgent = async () => {
+    if (!options.head) nativeAgentPath = await nativeAgent(deps.env);
+  };
   const provider: Provider = {
     name: 'ssh',
     workDir: options.head ? undefined : deps.cwd,
@@ -90,7 +96,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
       const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport()]);
+      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
       if (checked.status === 'rejected') throw checked.reason;
       if (local.status === 'rejected') throw local.reason;
       const all = checked.value.reports;
@@ -114,7 +120,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
       const flavour = mpi?.flavour ?? 'openmpi';
       // mpirun here (not on a head node) starts its daemons over the preflight's own connections.
-      const rshAgent = flavour === 'openmpi' && !options.head && deps.env.HPCRUN_RSH_AGENT !== 'ssh' ? [process.execPath, RSH_AGENT] : undefined;
+      const rshAgent = flavour === 'openmpi' && !options.head && deps.env.HPCRUN_RSH_AGENT !== 'ssh' ? (nativeAgentPath ? [nativeAgentPath] : [process.execPath, RSH_AGENT]) : undefined;
       return { launcher: launcherFor(flavour), context: { sshArgs: mpirunSshArgs(options.ssh, deps.env, Boolean(options.head)), ...(rshAgent ? { rshAgent } : {}) } };
     },
     async stage(files) {
@@ -155,7 +161,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   return {
     ...provider,
     early: {
-      localMpi: async () => (await localReport()).probe.mpi,
+      localMpi: async () => (await Promise.all([localReport(), findAgent()]))[0].probe.mpi,
       async run(nodes, preflightOptions, job, accept, runOptions, runDeps) {
         let watch: NodeWatch | undefined;
         let watching: Stoppable | undefined;

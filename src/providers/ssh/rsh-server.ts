@@ -49,18 +49,19 @@ const GATE_SCRIPT = 'IFS= read -r go && [ "$go" = go ] && exec "${SHELL:-/bin/sh
 export const gatedCommand = (command: string): string => shellJoin(['sh', '-c', GATE_SCRIPT, 'hpcrun-gate', command]);
 
 function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold: Hold | undefined): void {
-  let header = '';
+  let header = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
-    header += chunk.toString('latin1');
-    const newline = header.indexOf('\n');
+    header = Buffer.concat([header, chunk]);
+    const newline = header.indexOf(0x0a);
     if (newline === -1) return;
     socket.off('data', onData);
     // Hold what the agent sends next (the daemon's stdin) until its session is open.
     socket.pause();
-    const rest = Buffer.from(header.slice(newline + 1), 'latin1');
+    const rest = header.subarray(newline + 1);
     let request: { host?: unknown; command?: unknown };
     try {
-      request = JSON.parse(header.slice(0, newline)) as typeof request;
+      // UTF-8, as both agents write it: a path with non-ASCII letters arrives intact.
+      request = JSON.parse(header.subarray(0, newline).toString('utf8')) as typeof request;
     } catch {
       request = {};
     }
