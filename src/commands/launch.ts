@@ -179,6 +179,8 @@ async function launchEarly(provider: Provider, early: EarlyLaunch, spec: LaunchS
   let fallBack = false;
   try {
     const nodes = await provider.acquire();
+    // The SSH handshakes go first: they are the longest part, and the rest overlaps them.
+    early.start(nodes, programCheck);
     const mpi = spec.plan || nodes.every((node) => node.slots !== undefined) ? await early.localMpi() : undefined;
     if (mpi?.flavour !== 'openmpi') {
       fallBack = true;
@@ -190,7 +192,7 @@ async function launchEarly(provider: Provider, early: EarlyLaunch, spec: LaunchS
     const job = buildJob(provider, spec, placementOf(spec, nodes), mpi, choice);
     // Preflight's same-MPI check includes this machine, so the flavour checks above hold for the nodes too.
     const accept = (checked: Preflight) => deps.stderr.write(checked.summary);
-    return { ran: true, status: finish(await early.run(nodes, programCheck, job, accept, { timeoutMs: spec.timeoutMs }, deps), spec, deps) };
+    return { ran: true, status: finish(await early.run(job, accept, { timeoutMs: spec.timeoutMs }, deps), spec, deps) };
   } finally {
     if (!fallBack) await provider.release();
   }

@@ -104,9 +104,11 @@ export interface Provider {
  * error, or `accept`'s, having stopped the launcher.
  */
 export interface EarlyLaunch {
+  /** Starts preflight now; `preflight()` and `run()` then share its result. */
+  start(nodes: readonly ProviderNode[], options: PreflightOptions): void;
   /** The MPI where the launcher runs, to build the job before the nodes are checked. */
   localMpi(): Promise<MpiInfo | undefined>;
-  run(nodes: readonly ProviderNode[], options: PreflightOptions, job: Job, accept: (checked: Preflight) => void, runOptions: RunOptions, deps: Deps): Promise<JobEnd>;
+  run(job: Job, accept: (checked: Preflight) => void, runOptions: RunOptions, deps: Deps): Promise<JobEnd>;
 }
 
 /** acquire (unless the nodes were acquired already) -> preflight -> work -> release, with release always run. */

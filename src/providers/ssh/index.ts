@@ -11,7 +11,7 @@ import { nativeAgent } from '../../exec/native-agent.js';
 import { readInput } from '../../io/read-input.js';
 import { type NodeReport, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
-import type { Job, Provider, ProviderNode, Staged } from '../types.js';
+import type { Job, Preflight, PreflightOptions, Provider, ProviderNode, Staged } from '../types.js';
 import { Connections } from './connections.js';
 import { type Hold, RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
@@ -78,6 +78,36 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   const findAgent = async () => {
     if (!options.head) nativeAgentPath = await nativeAgent(deps.env);
   };
+  let started: Promise<Preflight> | undefined;
+  const runPreflight = async (nodes: readonly ProviderNode[], preflightOptions: PreflightOptions): Promise<Preflight> => {
+    const began = performance.now();
+    settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
+    const hosts = nodes.map((node) => node.host);
+    checkedHosts = hosts;
+    if (options.head) {
+      head = await connect(options.head, settings);
+      connections.set(options.head, head);
+    }
+    // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
+    const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
+    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (local.status === 'rejected') throw local.reason;
+    const all = checked.value.reports;
+    const { skipped } = checked.value;
+    if (options.head && skipped.some((node) => node.host === options.head)) throw new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `the head node ${options.head} cannot be reached`, { hint: 'check the head node; it cannot be skipped' });
+    const reports = all.filter((report) => hosts.includes(report.host));
+    checkedHosts = reports.map((report) => report.host);
+    checkSameMpi(local.value ? [...all, local.value] : all);
+    if (preflightOptions.program) checkProgram(reports, preflightOptions.program.name);
+    const byHost = new Map(reports.map((report) => [report.host, report.probe]));
+    return {
+      nodes: nodes.filter((node) => byHost.has(node.host)).map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
+      mpi: reports[0]!.probe.mpi!,
+      summary: summarise(reports, performance.now() - began),
+      skipped,
+    };
+  };
   const provider: Provider = {
     name: 'ssh',
     workDir: options.head ? undefined : deps.cwd,
@@ -85,34 +115,9 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       const inventory = typeof options.inventory === 'string' ? await readInventoryFile(options.inventory) : options.inventory;
       return inventory.map((host) => ({ host: host.name, slots: host.slots }));
     },
-    async preflight(nodes, preflightOptions = {}) {
-      const started = performance.now();
-      settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
-      const hosts = nodes.map((node) => node.host);
-      checkedHosts = hosts;
-      if (options.head) {
-        head = await connect(options.head, settings);
-        connections.set(options.head, head);
-      }
-      // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
-      const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
-      const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
-      if (checked.status === 'rejected') throw checked.reason;
-      if (local.status === 'rejected') throw local.reason;
-      const all = checked.value.reports;
-      const { skipped } = checked.value;
-      if (options.head && skipped.some((node) => node.host === options.head)) throw new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `the head node ${options.head} cannot be reached`, { hint: 'check the head node; it cannot be skipped' });
-      const reports = all.filter((report) => hosts.includes(report.host));
-      checkedHosts = reports.map((report) => report.host);
-      checkSameMpi(local.value ? [...all, local.value] : all);
-      if (preflightOptions.program) checkProgram(reports, preflightOptions.program.name);
-      const byHost = new Map(reports.map((report) => [report.host, report.probe]));
-      return {
-        nodes: nodes.filter((node) => byHost.has(node.host)).map((node) => ({ ...node, physicalCores: byHost.get(node.host)?.physicalCores, memAvailableBytes: byHost.get(node.host)?.memAvailableBytes })),
-        mpi: reports[0]!.probe.mpi!,
-        summary: summarise(reports, performance.now() - started),
-        skipped,
-      };
+    preflight(nodes, preflightOptions = {}) {
+      // An early launch started it already (with the same nodes and options).
+      return started ?? runPreflight(nodes, preflightOptions);
     },
     launcher(mpi, choice) {
       if (choice === 'srun') {
@@ -161,8 +166,13 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   return {
     ...provider,
     early: {
+      start(nodes, preflightOptions) {
+        started ??= runPreflight(nodes, preflightOptions);
+        // Awaited by run() or preflight(); until then a failure must not count as unhandled.
+        started.catch(() => undefined);
+      },
       localMpi: async () => (await Promise.all([localReport(), findAgent()]))[0].probe.mpi,
-      async run(nodes, preflightOptions, job, accept, runOptions, runDeps) {
+      async run(job, accept, runOptions, runDeps) {
         let watch: NodeWatch | undefined;
         let watching: Stoppable | undefined;
         let opened!: (error?: unknown) => void;
@@ -179,7 +189,8 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
               return runHere(rsh.job, runOptions, stop.deps);
             },
             preflight: async () => {
-              const checked = await provider.preflight(nodes, preflightOptions);
+              if (!started) throw new Error('internal: an early launch runs only after start()');
+              const checked = await started;
               accept(checked);
               return checked;
             },
