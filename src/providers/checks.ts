@@ -2,7 +2,7 @@
 // where the launcher runs), and the one-line preflight summary.
 
 import { HpcrunError } from '../errors.js';
-import { type ProbeResult, parseProbe, probeArgv } from '../core/probe.js';
+import { type ProbeResult, type ProgramCheck, parseProbe, probeArgv } from '../core/probe.js';
 import { runCommand } from '../exec/run.js';
 import { count } from '../core/text.js';
 
@@ -35,9 +35,9 @@ export function checkSameMpi(reports: readonly NodeReport[]): void {
   }
 }
 
-/** The same probe on this machine, where mpirun will run. */
-export async function probeHere(env: Readonly<Record<string, string | undefined>>): Promise<NodeReport> {
-  const result = await runCommand(probeArgv(), { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
+/** The same probe on this machine, where mpirun will run (and, with `program`, whether that is found from its folder). */
+export async function probeHere(env: Readonly<Record<string, string | undefined>>, program?: ProgramCheck): Promise<NodeReport> {
+  const result = await runCommand(probeArgv(program), { env, extendEnv: false, timeoutMs: PROBE_TIMEOUT_MS });
   return { host: 'localhost (where mpirun runs)', probe: parseProbe(result.stdout, 'localhost') };
 }
 

@@ -11,8 +11,10 @@ import { nativeAgent } from '../../exec/native-agent.js';
 import { readInput } from '../../io/read-input.js';
 import { type NodeReport, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
 import { captureHere, runHere } from '../local.js';
+import type { ProgramCheck } from '../../core/probe.js';
 import type { Job, Preflight, PreflightOptions, Provider, ProviderNode, Staged } from '../types.js';
 import { Connections } from './connections.js';
+import { isThisMachine } from './here.js';
 import { type Hold, RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
 import { closeAll, preflight } from './preflight.js';
@@ -72,28 +74,37 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
   const stagings: Staged[] = [];
   // This machine's probe (where mpirun runs), once: an early launch needs its MPI before preflight ends.
   let local: Promise<NodeReport> | undefined;
-  const localReport = () => (local ??= probeHere(deps.env));
+  const localReport = (program?: ProgramCheck) => (local ??= probeHere(deps.env, program));
   // mpirun's agent: the C build where this machine can compile it, else the Node.js one.
   let nativeAgentPath: string | undefined;
   const findAgent = async () => {
     if (!options.head) nativeAgentPath = await nativeAgent(deps.env);
   };
   let started: Promise<Preflight> | undefined;
-  const runPreflight = async (nodes: readonly ProviderNode[], preflightOptions: PreflightOptions): Promise<Preflight> => {
+  /** Inventory hosts that are this machine, checked by the local probe (early launches only); at most one. */
+  let here: string[] = [];
+  /** `skipSelf`: check a host that is this machine with the local probe, not an SSH session to itself. */
+  const runPreflight = async (nodes: readonly ProviderNode[], preflightOptions: PreflightOptions, skipSelf = false): Promise<Preflight> => {
     const began = performance.now();
-    settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
     const hosts = nodes.map((node) => node.host);
     checkedHosts = hosts;
+    here = skipSelf && !options.head ? hosts.filter((host) => isThisMachine(host)) : [];
+    if (here.length > 1) {
+      throw new HpcrunError('input', 'HPCRUN_DUPLICATE_NODE', `${here.join(' and ')} are one node (both name this machine)`, { hint: 'list each node once in the inventory, under one name' });
+    }
+    if (here.length > 0) void localReport(preflightOptions.program);
+    settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
     if (options.head) {
       head = await connect(options.head, settings);
       connections.set(options.head, head);
     }
     // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
-    const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts;
+    const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts.filter((host) => !here.includes(host));
     const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
     if (checked.status === 'rejected') throw checked.reason;
     if (local.status === 'rejected') throw local.reason;
-    const all = checked.value.reports;
+    // This machine as the node it is in the inventory (its probe checked the program too).
+    const all = [...checked.value.reports, ...here.map((host) => ({ host, probe: (local.value as NodeReport).probe }))].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host));
     const { skipped } = checked.value;
     if (options.head && skipped.some((node) => node.host === options.head)) throw new HpcrunError('preflight', 'HPCRUN_HOST_UNREACHABLE', `the head node ${options.head} cannot be reached`, { hint: 'check the head node; it cannot be skipped' });
     const reports = all.filter((report) => hosts.includes(report.host));
@@ -167,7 +178,7 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
     ...provider,
     early: {
       start(nodes, preflightOptions) {
-        started ??= runPreflight(nodes, preflightOptions);
+        started ??= runPreflight(nodes, preflightOptions, true);
         // Awaited by run() or preflight(); until then a failure must not count as unhandled.
         started.catch(() => undefined);
       },
@@ -181,7 +192,13 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
         });
         // A rejected gate is handled by each waiting request; none may be waiting.
         gate.catch(() => undefined);
-        const rsh = await rshFor(job, { gate, connections });
+        const connectLate = async (host: string) => {
+          if (!here.includes(host) || !settings) return undefined;
+          const connection = await connect(host, settings);
+          connections.set(host, connection);
+          return connection;
+        };
+        const rsh = await rshFor(job, { gate, connections, connectLate });
         try {
           const { end } = await launchDuringPreflight(runDeps, {
             start: (stop) => {

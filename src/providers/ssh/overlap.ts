@@ -61,6 +61,8 @@ export async function launchDuringPreflight(deps: Deps, steps: OverlapSteps): Pr
   const held = holdOutput(deps);
   const job = stoppable(held.deps);
   const running = steps.start(job);
+  // Awaited only after preflight; a failure before then (no temp folder, say) must not count as unhandled.
+  running.catch(() => undefined);
   let checked: Preflight;
   try {
     checked = await steps.preflight();

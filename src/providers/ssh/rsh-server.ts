@@ -41,6 +41,11 @@ export interface Hold {
   /** Resolves when preflight has passed, rejects when it has failed. */
   gate: Promise<void>;
   connections: Connections;
+  /**
+   * A host preflight checked without SSH (this machine) gets a connection only
+   * if mpirun asks for a daemon there after all; verified like any other.
+   */
+  connectLate(host: string): Promise<Connection | undefined>;
 }
 
 /** Waits for its go line, then runs the daemon's command as sshd would have: with the login shell. */
@@ -81,6 +86,14 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
       return;
     }
     if (socket.destroyed) return;
+    if (!connection && hold && typeof host === 'string') {
+      try {
+        connection = await hold.connectLate(host);
+      } catch (error) {
+        refuse(host, `cannot start the daemon on HOST: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+    }
     if (!connection || typeof request.command !== 'string') {
       refuse(host, 'HOST is not a node this launch checked');
       return;

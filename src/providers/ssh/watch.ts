@@ -24,12 +24,15 @@ export interface Stoppable {
 
 export function stoppable(deps: Deps): Stoppable {
   const handlers = new Set<(signal: NodeJS.Signals) => void>();
+  // A stop asked for before the job was started reaches it as soon as it is.
+  let raised: NodeJS.Signals | undefined;
   return {
     deps: {
       ...deps,
       onSignal: (handler) => {
         const remove = deps.onSignal(handler);
         handlers.add(handler);
+        if (raised) handler(raised);
         return () => {
           remove();
           handlers.delete(handler);
@@ -37,6 +40,7 @@ export function stoppable(deps: Deps): Stoppable {
       },
     },
     raise(signal) {
+      raised = signal;
       for (const handler of handlers) handler(signal);
     },
   };
