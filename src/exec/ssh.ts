@@ -3,6 +3,7 @@
 // (OpenSSH's defaults for keys and known_hosts) are in ssh-settings.ts.
 
 import type { AnyAuthMethod, Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { type Socket, createConnection } from 'node:net';
 import { HpcrunError } from '../errors.js';
 import { setLongTimeout } from './timer.js';
 import { fingerprint, keyTypeOf, knownKeyTypes, lookupName, verifyHostKey } from '../core/known-hosts.js';
@@ -37,10 +38,34 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
  * established connection (as ssh -J does), so nodes behind a head node can be
  * reached and verified with this machine's own keys and known_hosts.
  */
-export async function connect(host: string, settings: SshSettings, via?: SshClient): Promise<Connection> {
+export async function connect(host: string, settings: SshSettings, via?: SshClient, early?: EarlySocket): Promise<Connection> {
   const { Client: SshClientClass } = await loadSsh2();
-  const sock = via ? await tunnel(via, host, settings.port, settings.connectTimeoutMs) : undefined;
+  // An early connection that already failed is dropped: ssh2's own attempt then reports why, as usual.
+  if (early?.failed()) early.discard();
+  const sock = via ? await tunnel(via, host, settings.port, settings.connectTimeoutMs) : early?.failed() === false ? early.socket : undefined;
   return connectOn(new SshClientClass(), host, settings, sock);
+}
+
+/** A TCP connection opened before ssh2 is loaded and the SSH settings are read, so that sshd starts its side meanwhile. */
+export interface EarlySocket {
+  socket: Socket;
+  /** True once it has failed (refused, unreachable): connect() then opens a fresh one. */
+  failed(): boolean;
+  /** Closes it if it was never handed to connect(). */
+  discard(): void;
+}
+
+/**
+ * Opens the TCP connection now; connect() then runs SSH over it, with the
+ * same checks and the same errors (a refused connection is reported there).
+ * Nothing is sent or trusted before connect() verifies the host key.
+ */
+export function preconnect(host: string, port: number): EarlySocket {
+  const socket = createConnection({ host, port });
+  // Until ssh2 listens, an error (ECONNREFUSED) must not go unheard; ssh2 then reports it.
+  let failed = false;
+  socket.once('error', () => (failed = true));
+  return { socket, failed: () => failed, discard: () => socket.destroy() };
 }
 
 function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
@@ -67,7 +92,7 @@ function tunnel(via: SshClient, host: string, port: number, timeoutMs: number): 
   });
 }
 
-function connectOn(client: SshClient, host: string, settings: SshSettings, sock: ClientChannel | undefined): Promise<Connection> {
+function connectOn(client: SshClient, host: string, settings: SshSettings, sock: ClientChannel | Socket | undefined): Promise<Connection> {
   const names = [lookupName(host, settings.port)];
   const preferred = knownKeyTypes(settings.knownHosts, names);
   let verdict: { kind: 'unknown' | 'mismatch' | 'revoked'; fingerprint: string } | undefined;

@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import { HpcrunError, usageError } from '../../errors.js';
 import { type InventoryHost, parseInventory } from '../../core/inventory.js';
 import { launcherFor } from '../../core/launchers/index.js';
-import { type Connection, type SshSettings, connect, resolveSshSettings } from '../../exec/ssh.js';
+import { type Connection, type SshSettings, connect, preconnect, resolveSshSettings } from '../../exec/ssh.js';
 import { nativeAgent } from '../../exec/native-agent.js';
 import { readInput } from '../../io/read-input.js';
 import { type NodeReport, checkProgram, checkSameMpi, probeHere, summarise } from '../checks.js';
@@ -93,14 +93,21 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       throw new HpcrunError('input', 'HPCRUN_DUPLICATE_NODE', `${here.join(' and ')} are one node (both name this machine)`, { hint: 'list each node once in the inventory, under one name' });
     }
     if (here.length > 0) void localReport(preflightOptions.program);
-    settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
+    // An early launch opens the TCP connections first, so sshd starts its side while ssh2 loads.
+    const early = skipSelf && !options.head ? new Map(hosts.filter((host) => !here.includes(host)).map((host) => [host, preconnect(host, options.ssh.port ?? 22)])) : undefined;
+    try {
+      settings = await resolveSshSettings({ ...options.ssh, env: deps.env });
+    } catch (error) {
+      for (const socket of early?.values() ?? []) socket.discard();
+      throw error;
+    }
     if (options.head) {
       head = await connect(options.head, settings);
       connections.set(options.head, head);
     }
     // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
     const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts.filter((host) => !here.includes(host));
-    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
+    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable, early), head ? undefined : localReport(), findAgent()]);
     if (checked.status === 'rejected') throw checked.reason;
     if (local.status === 'rejected') throw local.reason;
     // This machine as the node it is in the inventory (its probe checked the program too).

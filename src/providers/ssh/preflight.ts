@@ -8,7 +8,7 @@ import { HpcrunError, isHpcrunError } from '../../errors.js';
 import { type ProgramCheck, parseProbe, probeArgv } from '../../core/probe.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi } from '../checks.js';
-import { type Connection, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
+import { type Connection, type EarlySocket, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
 
 export interface PreflightResult {
   reports: NodeReport[];
@@ -22,8 +22,8 @@ const UNREACHABLE = new Set(['HPCRUN_HOST_UNREACHABLE', 'HPCRUN_PROBE_TIMEOUT'])
 
 export const probeCommand = (program?: ProgramCheck): string => shellJoin(probeArgv(program));
 
-async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via: SshClient | undefined, program: ProgramCheck | undefined): Promise<NodeReport> {
-  const connection = connections.get(host) ?? (await connect(host, settings, via));
+async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via: SshClient | undefined, program: ProgramCheck | undefined, early: EarlySocket | undefined): Promise<NodeReport> {
+  const connection = connections.get(host) ?? (await connect(host, settings, via, early));
   connections.set(host, connection);
   const result = await exec(connection.client, probeCommand(program), { timeoutMs: PROBE_TIMEOUT_MS });
   if (result.signal === 'TIMEOUT') {
@@ -41,8 +41,9 @@ async function probeHost(host: string, settings: SshSettings, connections: Map<s
  * Checks every host. `connections` may already hold some (the head node);
  * new ones are added and stay open for the caller, who must close them.
  */
-export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck, skipUnreachable = false): Promise<PreflightResult> {
-  const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program)));
+/** `early`: TCP connections already opened to some hosts (see preconnect), used instead of new ones. */
+export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck, skipUnreachable = false, early?: ReadonlyMap<string, EarlySocket>): Promise<PreflightResult> {
+  const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program, early?.get(host))));
   const skipped: PreflightResult['skipped'] = [];
   const outcomes = settled.filter((outcome, index) => {
     const reason = outcome.status === 'rejected' ? (outcome.reason as unknown) : undefined;
