@@ -2,7 +2,7 @@
 // synthetic latencies with a few stalled sizes, where least squares is dragged.
 import { describe, expect, it } from 'vitest';
 import { HUBER_K, fitLine, fitLineHuber, fitModel, fitSegmented, type Point } from '../../src/core/model/index.js';
-import type { ResultSet } from '../../src/schemas/index.js';
+import { RESULT_SET_SCHEMA_VERSION, type ResultSet } from '../../src/schemas/index.js';
 
 /** Deterministic noise in [−amp, +amp] (an LCG: no Math.random in tests). */
 function noise(amp: number, seed = 7): () => number {
@@ -75,8 +75,7 @@ describe('segmented fit, robust', () => {
 
 describe('fitModel with robust', () => {
   const set = (): ResultSet => ({
-    schemaVersion: 1,
-    kind: 'hpcrun-results',
+    schemaVersion: RESULT_SET_SCHEMA_VERSION,
     metadata: { name: 'synthetic', command: 'test', date: '2026-11-29T00:00:00.000Z', hosts: ['a', 'b'], complete: true } as unknown as ResultSet['metadata'],
     rows: points(0.01).map((p) => ({ kind: 'latency', host_a: 'a', host_b: 'b', bytes: p.bytes, samples: 20, median: p.us, mean: p.us, p05: p.us, p95: p.us, ci95_low: p.us, ci95_high: p.us, unit: 'us', stop_reason: 'ci-target' })) as unknown as ResultSet['rows'],
   });
