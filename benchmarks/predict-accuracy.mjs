@@ -14,6 +14,11 @@
 //    (latency-bound); its error is reported whatever it is.
 // Prints one table and the checks (±15%; cyclic ≥ 2× compact at 1 MiB), and
 // writes every figure to --out (default a temp folder) as JSON.
+//
+// OMPI_MCA_* variables in its environment reach every mpirun (bench records
+// them as the result set's transport), so the model and the halo run on the
+// same transport, e.g. OMPI_MCA_btl_tcp_eager_limit=8388608 sends every size
+// eagerly, without the rendezvous handshake (benchmarks/README.md).
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -26,6 +31,7 @@ const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const inventory = `${process.env.HPCRUN_TESTBED_DIR || '/run/hpcrun-testbed'}/hostfile`;
 const scratch = values.out ?? (await mkdtemp(join(tmpdir(), 'hpcrun-predict-accuracy-')));
 const started = Date.now();
+const transport = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('OMPI_MCA_')));
 const log = (line) => process.stderr.write(`[${((Date.now() - started) / 1e3).toFixed(0).padStart(4)} s] ${line}\n`);
 
 async function hpcrun(...args) {
@@ -39,8 +45,10 @@ async function fitModel(name) {
   const net = join(scratch, `net-${name}`);
   log(`bench latency,bw 8 B–4 MiB (${name})`);
   await onHead('bench', '--hosts', inventory, '--kind', 'latency,bw', '--sizes', '8:4MiB', '--max-samples', values['max-samples'], '--out', net);
-  // Not used by the model: the halo exchange is bidirectional, and on this testbed
-  // two directions share a node's tbf cap (DESIGN §6), so bibw is printed for comparison.
+  // Not used by the model; printed for comparison. The tbf cap is full duplex (raw TCP
+  // moves the cap each way at once), but with Open MPI's default TCP eager limit a
+  // bibw window above 64 KiB reads about one cap: each rendezvous go-ahead queues
+  // behind the receiver's own outgoing data on the one TCP connection.
   await onHead('bench', '--hosts', inventory, '--kind', 'bw,bibw', '--sizes', '64KiB,256KiB,1MiB', '--max-samples', '20', '--out', `${net}-bibw`);
   for (const r of JSON.parse(await readFile(`${net}-bibw.json`, 'utf8')).rows) {
     bidirectional.push({ cap: name, kind: r.kind, bytes: r.bytes, mbps: r.median });
@@ -79,7 +87,7 @@ async function compare(cap, model, dirs, sizes) {
 }
 
 try {
-  log(`testbed up --nodes 2 --bandwidth 1gbit; scratch ${scratch}`);
+  log(`testbed up --nodes 2 --bandwidth 1gbit; scratch ${scratch}; transport ${JSON.stringify(transport)}`);
   await hpcrun('testbed', 'up', '--nodes', '2', '--bandwidth', '1gbit');
   const capped = await fitModel('1gbit');
   const dirs = await plans();
@@ -95,7 +103,7 @@ try {
 const kib = (b) => (b >= 1048576 ? `${b / 1048576} MiB` : `${b / 1024} KiB`);
 const lines = ['| cap | policy | bound to cores | halo | predicted µs/step | measured median µs/step | 95% CI | error | load (1 min) |', '|---|---|---|---|---|---|---|---|---|'];
 for (const r of rows) lines.push(`| ${r.cap} | ${r.policy} | ${r.bound ? 'yes (rankfile)' : 'no (--no-bind)'} | ${kib(r.bytes)} | ${r.predictedUs.toFixed(0)} | ${r.measuredUs.toFixed(0)} | [${r.ciLow.toFixed(0)}, ${r.ciHigh.toFixed(0)}] | ${r.error >= 0 ? '+' : ''}${(r.error * 100).toFixed(1)}% | ${r.load1.toFixed(1)} |`);
-process.stdout.write(`${lines.join('\n')}\n\n`);
+process.stdout.write(`transport (OMPI_MCA_* set for the run): ${Object.keys(transport).length > 0 ? JSON.stringify(transport) : 'Open MPI defaults'}\n\n${lines.join('\n')}\n\n`);
 let ratio = {};
 for (const bound of [false, true]) {
   const tag = bound ? 'bound (rankfile)' : 'unbound (--no-bind)';
@@ -107,5 +115,5 @@ for (const bound of [false, true]) {
   process.stdout.write(`planner's win at 1 MiB, ${tag}: cyclic/compact measured = ${ratio[tag].toFixed(2)} (target ≥ 2)\n`);
   for (const r of rows.filter((x) => x.cap === 'none' && x.bound === bound)) process.stdout.write(`latency-bound (uncapped, 1 KiB, ${r.policy}, ${tag}): error ${(r.error * 100).toFixed(1)}%\n`);
 }
-await writeFile(join(scratch, 'predict-accuracy.json'), `${JSON.stringify({ date: new Date().toISOString(), steps: Number(values.steps), rows, ratio, bidirectional }, null, 2)}\n`);
+await writeFile(join(scratch, 'predict-accuracy.json'), `${JSON.stringify({ date: new Date().toISOString(), steps: Number(values.steps), transport, rows, ratio, bidirectional }, null, 2)}\n`);
 process.stdout.write(`figures: ${join(scratch, 'predict-accuracy.json')}\n`);

@@ -27,6 +27,7 @@ Examples:
     .option('--out <MODEL.json>', 'write the model here (atomically)')
     .option('--force', 'replace an existing --out file')
     .option('--json', 'print the model as JSON instead of a summary')
+    .option('--robust', "fit each regime with Huber's M-estimator (IRLS, k 1.345) instead of least squares, so that a few sizes far off the line (a stalled run) do not drag α and β")
     .addHelpText(
       'after',
       `
@@ -35,15 +36,18 @@ Latency rows (us, half the round trip) give latency(n) = α + n/β; bw rows
 rows with --ppn ≥ 2 give the node's injection rate. Regimes are found by
 segmented regression on relative residuals (1 to 3 regimes, chosen by BIC);
 a regime needs at least 3 distinct sizes, and a set with fewer exits 65
-naming the sizes to add.
+naming the sizes to add. --robust weights a size whose relative residual is
+beyond 1.345 robust standard deviations (MAD) by c/|r| instead of 1 (Huber),
+and uses the Huber loss in the regime search: for sets with a few bad rows.
 
 Examples:
   $ hpcrun bench --hosts hosts.txt --kind latency,bw --sizes 8:4MiB --out results/net
   $ hpcrun model fit results/net.json --out model.json
-  $ hpcrun model fit osu_latency-set.json osu_bw-set.json mbw-ppn4.json --out cloud.json --json`,
+  $ hpcrun model fit osu_latency-set.json osu_bw-set.json mbw-ppn4.json --out cloud.json --json
+  $ hpcrun model fit results/busy-night.json --out model.json --robust`,
     )
-    .action(async (files: string[], opts: { out?: string; force?: boolean; json?: boolean }) => {
-      const outcome = await (await load()).fit({ files, out: opts.out, force: opts.force }, deps);
+    .action(async (files: string[], opts: { out?: string; force?: boolean; json?: boolean; robust?: boolean }) => {
+      const outcome = await (await load()).fit({ files, out: opts.out, force: opts.force, robust: opts.robust }, deps);
       if (opts.json) deps.stdout.write(`${JSON.stringify(outcome.model, null, 2)}\n`);
       else deps.stdout.write((await render()).renderModel(outcome.model, outcome.path));
     });

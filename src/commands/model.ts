@@ -13,6 +13,7 @@ export interface FitCommandOptions {
   files: string[];
   out?: string;
   force?: boolean;
+  robust?: boolean;
 }
 
 export interface FitOutcome {
@@ -26,7 +27,7 @@ export async function fit(options: FitCommandOptions, deps: Deps): Promise<FitOu
   if (options.out === undefined) throw usageError('HPCRUN_MODEL_NO_OUT', 'model fit needs --out MODEL.json', 'for example `hpcrun model fit results/bench.json --out model.json`');
   const inputs: FitInput[] = [];
   for (const file of options.files) inputs.push({ file, set: await readResultSet(file, deps.cwd) });
-  const model = fitModel(inputs, { created: deps.now(), hpcrun: VERSION });
+  const model = fitModel(inputs, { created: deps.now(), hpcrun: VERSION, robust: options.robust === true });
   await writeModelFile(options.out, deps.cwd, model, options.force === true);
   return { path: options.out, model };
 }

@@ -174,6 +174,14 @@ async function applyBandwidth(node: TestbedNode, bitsPerSecond: number | undefin
   }
   // The bucket holds 1 ms of traffic (at least two full frames): enough for the
   // kernel's timer granularity, small enough that bursts barely exceed the rate.
+  // Each node's egress has its own tbf, so the link is full duplex: measured
+  // 2026-11-29 at 1 Gbit/s, 50 MB each way at once over one TCP connection ran
+  // at 118.7 MB/s per direction, as fast as one way alone, and Open MPI's bibw
+  // read 238 MB/s (2x bw) once its eager limit exceeded the message size. The
+  // queue depth (`latency`) changed neither: 100, 10 and 2 ms gave the same bw,
+  // bibw and halo steps (2 ms dropped packets), so it stays at 100 ms, which
+  // never drops a TCP flow here. What makes default Open MPI's bibw read about
+  // one cap at >= 1 MiB is its rendezvous over TCP (benchmarks/README.md).
   const burstBytes = Math.max(Math.ceil(bitsPerSecond / 8 / 1000), 3028);
   await runChecked(
     ['ip', 'netns', 'exec', node.netns, 'tc', 'qdisc', 'replace', 'dev', 'eth0', 'root', 'tbf', 'rate', `${bitsPerSecond}bit`, 'burst', String(burstBytes), 'latency', '100ms'],

@@ -25,9 +25,9 @@ export async function hpcrun(args: readonly string[], env: Record<string, string
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), durationMs: performance.now() - started };
 }
 
-/** Runs `hpcrun ARGS` on a node (default the head node) or at the login position, as a user would. */
-export function hpcrunOn(target: string, args: readonly string[]) {
-  return execa(process.execPath, [BIN, 'testbed', 'exec', '--on', target, '--', process.execPath, BIN, ...args], { reject: false, stdin: 'ignore' });
+/** Runs `hpcrun ARGS` on a node (default the head node) or at the login position, as a user would; `env` is added to the command's environment. */
+export function hpcrunOn(target: string, args: readonly string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, [BIN, 'testbed', 'exec', '--on', target, '--', process.execPath, BIN, ...args], { reject: false, stdin: 'ignore', env });
 }
 
 export async function finished(child: ReturnType<typeof hpcrunOn>, started = performance.now()): Promise<CliResult> {

@@ -47,6 +47,19 @@ describe('hpcrun model fit', () => {
     expect(model.sources.map((s) => s.file)).toEqual([LATBW, MBW]);
   });
 
+  it('--robust fits with Huber and says so; the plain fit suggests it when rows are noisy', async () => {
+    const r = await hpcrun('model', 'fit', LATBW, MBW, '--out', 'robust.json', '--robust', '--json');
+    expect(r.code).toBe(0);
+    const model = JSON.parse(r.out) as { latency: { selection: string }; streaming: { selection: string }; warnings: string[] };
+    expect(model.latency.selection).toMatch(/^Huber \(k 1\.345, MAD scale\) on relative residuals; BIC/);
+    expect(model.streaming.selection).toMatch(/^Huber/);
+    expect(model.warnings.join('\n')).not.toMatch(/--robust/);
+    expect(JSON.parse(readFileSync(join(dir, 'robust.json'), 'utf8'))).toEqual(model);
+    const plain = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { latency: { selection: string }; warnings: string[] };
+    expect(plain.latency.selection).toMatch(/^BIC/);
+    expect(plain.warnings.join('\n')).toMatch(/noisy rows .*\(or fit with --robust/);
+  });
+
   it('--json prints the model file itself', async () => {
     const r = await hpcrun('model', 'fit', LATBW, '--out', 'j.json', '--json');
     expect(r.code).toBe(0);

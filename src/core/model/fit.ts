@@ -21,6 +21,7 @@ import {
   type ModelFile, type ModelSource, type ResultRow, type ResultSet, type SeriesFit,
 } from '../../schemas/index.js';
 import { formatBytes } from '../units.js';
+import { HUBER_K } from './huber.js';
 import { fitNodeInjection } from './injection.js';
 import { MIN_SIZES_PER_REGIME, fitSegmented, type Point, type SegmentedFit } from './segmented.js';
 
@@ -71,7 +72,7 @@ function tooFew(series: string, points: readonly Point[], files: readonly string
   );
 }
 
-function toSeries(series: string, kinds: string[], fit: SegmentedFit, fixed: SegmentedFit | undefined): SeriesFit {
+function toSeries(series: string, kinds: string[], fit: SegmentedFit, fixed: SegmentedFit | undefined, robust: boolean): SeriesFit {
   return {
     series,
     kinds,
@@ -89,7 +90,7 @@ function toSeries(series: string, kinds: string[], fit: SegmentedFit, fixed: Seg
     })),
     r2: fit.r2,
     maxRelResidual: fit.maxRelResidual,
-    selection: `BIC over 1–3 regimes (${fit.tried.map((t) => `${t.regimes}: ${t.bic.toFixed(1)}`).join(', ')}); ${fit.segments.length} chosen`,
+    selection: `${robust ? `Huber (k ${HUBER_K}, MAD scale) on relative residuals; ` : ''}BIC over 1–3 regimes (${fit.tried.map((t) => `${t.regimes}: ${t.bic.toFixed(1)}`).join(', ')}); ${fit.segments.length} chosen`,
     comparison: fixed ? { method: 'fixed splits at 256 B and 16 KiB (BenchPress)', r2: fixed.r2, maxRelResidual: fixed.maxRelResidual } : null,
   };
 }
@@ -123,6 +124,8 @@ function noisyRows(rows: readonly ResultRow[]): string[] {
 export interface FitOptions {
   created: Date;
   hpcrun: string;
+  /** Fit each regime with Huber's M-estimator instead of least squares (huber.ts). */
+  robust?: boolean;
 }
 
 /** Fits the model; throws an input error (65) naming the sizes to add when a series is too thin. */
@@ -136,9 +139,10 @@ export function fitModel(inputs: readonly FitInput[], options: FitOptions): Mode
     throw inputError('HPCRUN_MODEL_NO_ROWS', `${files.join(', ')}: no latency or bw rows with figures`, 'fit from `hpcrun bench --kind latency,bw` results, or imported osu_latency/osu_bw output');
   }
   if (lat.length === 0) tooFew('latency', lat, files);
-  const latFit = fitSegmented(lat) ?? tooFew('latency', lat, files);
+  const robust = options.robust === true;
+  const latFit = fitSegmented(lat, { robust }) ?? tooFew('latency', lat, files);
   let streamFit: SegmentedFit | undefined;
-  if (stream.length > 0) streamFit = fitSegmented(stream) ?? tooFew('bw', stream, files);
+  if (stream.length > 0) streamFit = fitSegmented(stream, { robust }) ?? tooFew('bw', stream, files);
   else warnings.push('no bw rows: the gap between back-to-back messages is taken from the latency fit (n/β), which overstates it for small messages');
   for (const [name, fit] of [['latency', latFit], ['bw', streamFit]] as const) {
     for (const s of fit?.segments ?? []) {
@@ -147,7 +151,7 @@ export function fitModel(inputs: readonly FitInput[], options: FitOptions): Mode
   }
   const noisy = noisyRows(rows);
   if (noisy.length > 0) {
-    warnings.push(`noisy rows (p95 over ${NOISY}× the median, or p05 under 1/${NOISY} of it): ${noisy.join(', ')}; the fit follows their medians, but measure again on a quiet machine before trusting it`);
+    warnings.push(`noisy rows (p95 over ${NOISY}× the median, or p05 under 1/${NOISY} of it): ${noisy.join(', ')}; the fit follows their medians, but measure again on a quiet machine before trusting it${robust ? '' : ' (or fit with --robust, which gives sizes far off the line less weight)'}`);
   }
   const node = fitNodeInjection(inputs.map((i) => i.set), stream);
   if (node.warning) warnings.push(node.warning);
@@ -158,8 +162,8 @@ export function fitModel(inputs: readonly FitInput[], options: FitOptions): Mode
     created: options.created.toISOString(),
     hpcrun: options.hpcrun,
     sources: inputs.map(sourceOf),
-    latency: toSeries('latency', LATENCY_KINDS, latFit, fitSegmented(lat, { fixedStarts: BENCHPRESS_STARTS })),
-    streaming: streamFit ? toSeries('streaming', STREAM_KINDS, streamFit, fitSegmented(stream, { fixedStarts: BENCHPRESS_STARTS })) : null,
+    latency: toSeries('latency', LATENCY_KINDS, latFit, fitSegmented(lat, { fixedStarts: BENCHPRESS_STARTS, robust }), robust),
+    streaming: streamFit ? toSeries('streaming', STREAM_KINDS, streamFit, fitSegmented(stream, { fixedStarts: BENCHPRESS_STARTS, robust }), robust) : null,
     node: node.fit,
     fittedRange: { minBytes: Math.min(...all), maxBytes: Math.max(...all) },
     warnings,

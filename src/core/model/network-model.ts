@@ -79,4 +79,9 @@ export interface PointToPoint {
   nodeRate: number | undefined;
   /** Sizes the figures were fitted on; undefined for published figures. */
   range: { minBytes: number; maxBytes: number } | undefined;
+  /**
+   * Open MPI over TCP (a source measured with OMPI_MCA_btl including tcp): the tcp
+   * btl's eager limit in bytes, header included. Larger messages go by rendezvous.
+   */
+  tcpEagerLimitBytes?: number;
 }

@@ -9,11 +9,24 @@ const at = (regimes: readonly Regime[], bytes: number): number => {
   return (r.alphaUs + r.usPerByte * bytes) * 1e-6;
 };
 
+/** Open MPI 4.x's default btl_tcp_eager_limit (ompi_info --param btl tcp --level 9). */
+export const OPENMPI_TCP_EAGER_LIMIT = 65536;
+
+/** The tcp btl's eager limit when a source was measured with Open MPI over TCP (OMPI_MCA_btl names tcp); else undefined. */
+function tcpEagerLimit(model: ModelFile): number | undefined {
+  const tcp = model.sources.find((s) => s.mpi.flavour === 'openmpi' && (s.transport.OMPI_MCA_btl ?? '').split(',').includes('tcp'));
+  if (!tcp) return undefined;
+  const set = Number(tcp.transport.OMPI_MCA_btl_tcp_eager_limit);
+  return Number.isInteger(set) && set > 0 ? set : OPENMPI_TCP_EAGER_LIMIT;
+}
+
 /** A fitted model: latency from the ping-pong fit, gap from the bw fit (else n/β of the latency fit), node rate from mbw. */
 export function fromModelFile(model: ModelFile, name: string): PointToPoint {
   const lat = model.latency.regimes;
   const stream = model.streaming?.regimes;
+  const eager = tcpEagerLimit(model);
   return {
+    ...(eager === undefined ? {} : { tcpEagerLimitBytes: eager }),
     origin: 'measured',
     name,
     latency: (bytes) => at(lat, bytes),

@@ -38,6 +38,16 @@
 // Traffic is symmetric (a node receives what it sends), so egress and
 // ingress give the same terms. On-node messages are not modelled (shared
 // memory or loopback: not the network).
+//
+// Not modelled, warned about: Open MPI over TCP sends a message above the
+// tcp btl's eager limit (64 KiB) by rendezvous: the first fragment, then the
+// rest once the receiver's go-ahead arrives. That go-ahead travels on the
+// same TCP connection as the receiver's own halo to the sender, behind
+// whatever of it is already queued, so two ranks that exchange out of step
+// can take turns instead of sending at once: up to (n − eager limit) at the
+// stream rate longer per message. Whether they do depends on timing (on the
+// testbed, 10–93% of 1 MiB steps took twice one way, run to run), so it is a
+// warning with its bound, not a term.
 
 import { formatBytes } from '../units.js';
 import type { PointToPoint } from './network-model.js';
@@ -94,6 +104,13 @@ export function predictHalo(job: HaloJob, p2p: PointToPoint): Prediction {
   }
   const comm = worst ? Math.max(worst.rankTermSeconds, worst.nodeTermSeconds) : 0;
   if (worst && worst.messages === 0) warnings.push('no neighbour is on another node: on-node messages are not modelled, communication is predicted as 0');
+  const eager = p2p.tcpEagerLimitBytes;
+  if (eager !== undefined && n > eager && worst && worst.messages > 0) {
+    const wait = (p2p.gap(n) * (n - eager)) / n;
+    warnings.push(
+      `${formatBytes(n)} halos exceed Open MPI's TCP eager limit (${formatBytes(eager)}) and go by rendezvous, whose go-ahead queues behind the receiver's own outgoing halo on the same TCP connection: ranks that exchange out of step can wait up to ${(wait * 1e3).toFixed(2)} ms more per message than predicted (btl_tcp_eager_limit above the halo size avoids it)`,
+    );
+  }
   if (job.computeUs === undefined) warnings.push('no --compute-us: compute is taken as 0, the time per step is communication only');
   const compute = (job.computeUs ?? 0) * 1e-6;
   const perStep = comm + compute;

@@ -11,7 +11,13 @@
 //   BIC = N·ln(SSE/N) + p·ln(N) with p = 3·regimes − 1 (α, b per regime and
 //   a breakpoint between each), and SSE floored at N·(0.5%)² so that fitting
 //   below measurement noise cannot buy a regime.
+// - With `robust`, each regime's line is Huber's M-estimate instead
+//   (huber.ts), and its Huber loss takes the place of the SSE in the search
+//   and in BIC: a few sizes measured while the host stalled neither drag the
+//   line nor buy a regime of their own.
 // Pure.
+
+import { fitLineHuber } from './huber.js';
 
 export interface Point {
   bytes: number;
@@ -98,9 +104,9 @@ export function bySize(points: readonly Point[]): Point[][] {
   return [...groups.entries()].sort((x, y) => x[0] - y[0]).map(([, g]) => g);
 }
 
-function segment(groups: readonly Point[][], from: number, to: number): SegmentFit {
+function segment(groups: readonly Point[][], from: number, to: number, robust: boolean): SegmentFit {
   const pts = groups.slice(from, to).flat();
-  const fit = fitLine(pts);
+  const fit: LineFit = robust ? fitLineHuber(pts, NOISE_FLOOR) : fitLine(pts);
   return {
     ...fit,
     fromBytes: (groups[from] as Point[])[0]?.bytes ?? 0,
@@ -142,7 +148,8 @@ function* splits(n: number, k: number, min: number, start = 0): Generator<number
  * are fewer than MIN_SIZES_PER_REGIME distinct sizes (not even one regime).
  * With `cuts` given (sizes where regimes start), fits exactly those regimes.
  */
-export function fitSegmented(points: readonly Point[], options: { fixedStarts?: readonly number[] } = {}): SegmentedFit | undefined {
+export function fitSegmented(points: readonly Point[], options: { fixedStarts?: readonly number[]; robust?: boolean } = {}): SegmentedFit | undefined {
+  const robust = options.robust === true;
   const groups = bySize(points.filter((p) => p.us > 0 && Number.isFinite(p.us)));
   const n = groups.reduce((s, g) => s + g.length, 0);
   if (options.fixedStarts) {
@@ -151,7 +158,7 @@ export function fitSegmented(points: readonly Point[], options: { fixedStarts?: 
     const segs: SegmentFit[] = [];
     for (let i = 0; i + 1 < bounds.length; i += 1) {
       if ((bounds[i + 1] as number) - (bounds[i] as number) < MIN_SIZES_PER_REGIME) return undefined;
-      segs.push(segment(groups, bounds[i] as number, bounds[i + 1] as number));
+      segs.push(segment(groups, bounds[i] as number, bounds[i + 1] as number, robust));
     }
     return finish(segs, groups, []);
   }
@@ -161,7 +168,7 @@ export function fitSegmented(points: readonly Point[], options: { fixedStarts?: 
   const fitted = (from: number, to: number): SegmentFit => {
     const key = from * (groups.length + 1) + to;
     let seg = memo.get(key);
-    if (!seg) memo.set(key, (seg = segment(groups, from, to)));
+    if (!seg) memo.set(key, (seg = segment(groups, from, to, robust)));
     return { ...seg };
   };
   let best: SegmentedFit | undefined;
@@ -188,12 +195,18 @@ function finish(segs: SegmentFit[], groups: readonly Point[][], tried: { regimes
   for (let i = 1; i < segs.length; i += 1) (segs[i] as SegmentFit).startsAtBytes = breakpoint(segs[i - 1] as SegmentFit, segs[i] as SegmentFit);
   const all = groups.flat();
   const sse = segs.reduce((s, g) => s + g.sse, 0);
+  // R² from plain squared relative residuals (equal to sse for least squares; a robust fit's loss would flatter it).
+  let squares = 0;
+  for (const p of all) {
+    const seg = segs.find((g) => p.bytes >= g.fromBytes && p.bytes <= g.toBytes) as SegmentFit;
+    squares += ((p.us - (seg.alphaUs + seg.usPerByte * p.bytes)) / p.us) ** 2;
+  }
   // SST about the weighted mean: quality(points, mean, 0).sse.
   const mean = all.reduce((s, p) => s + 1 / p.us, 0) / all.reduce((s, p) => s + 1 / (p.us * p.us), 0);
   const sst = quality(all, mean, 0).sse;
   return {
     segments: segs,
-    r2: sst > 0 ? 1 - sse / sst : null,
+    r2: sst > 0 ? 1 - squares / sst : null,
     maxRelResidual: Math.max(...segs.map((g) => g.maxRelResidual)),
     bic: bic(sse, all.length, segs.length),
     tried,
