@@ -26,7 +26,7 @@ describe('launch --plan', () => {
     const result = await cli(['launch', '--plan', join(dir, 'plan'), '--dry-run', '--', './stencil']);
     expect(result.status, result.err).toBe(0);
     // mpirun starts its daemons through hpcrun's agent, on the preflight's verified connections.
-    expect(result.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_agent '\S+ \S+\/exec\/rsh-agent\.js' --mca plm_rsh_no_tree_spawn 1 --mca routed direct --mca orte_leave_session_attached 1 \.\/stencil$/m);
+    expect(result.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_agent '\S+ \S+\/exec\/rsh-agent\.js : ssh' --mca plm_rsh_no_tree_spawn 1 --mca routed direct --mca orte_leave_session_attached 1 \.\/stencil$/m);
     // HPCRUN_RSH_AGENT=ssh keeps OpenSSH, with strict host-key checking.
     const ssh = await cli(['launch', '--plan', join(dir, 'plan'), '--dry-run', '--', './stencil'], { HPCRUN_RSH_AGENT: 'ssh' });
     expect(ssh.out).toMatch(/^# mpirun -np 6 --hostfile '<job-dir>\/hostfile' --rankfile '<job-dir>\/rankfile' --mca plm_rsh_args '-o StrictHostKeyChecking=yes -o BatchMode=yes' \.\/stencil$/m);

@@ -18,11 +18,17 @@ export function sshMcaArgs(sshArgs: readonly string[]): string[] {
   return ['--mca', 'plm_rsh_args', sshArgs.join(' ')];
 }
 
-/** Open MPI splits plm_rsh_agent on spaces too. */
+/**
+ * Open MPI splits plm_rsh_agent on spaces, and its alternatives on ':'. Each
+ * daemon is given the value too and looks for the agent on its own node,
+ * where hpcrun's agent (on this machine only) is not: it then settles for
+ * ssh, which it never uses (no tree spawn). Without that fallback every
+ * daemon on a node that shares no filesystem with this one aborts.
+ */
 function agentWords(words: readonly string[]): string {
-  const spaced = words.find((word) => /\s/.test(word));
-  if (spaced) throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its remote-shell agent on spaces, so ${JSON.stringify(spaced)} cannot be passed`, { hint: 'install hpcrun (and Node.js) under a path without spaces' });
-  return words.join(' ');
+  const spaced = words.find((word) => /[\s:]/.test(word));
+  if (spaced) throw new HpcrunError('usage', 'HPCRUN_SSH_ARG_SPACE', `Open MPI splits its remote-shell agent on spaces and colons, so ${JSON.stringify(spaced)} cannot be passed`, { hint: 'install hpcrun (and Node.js) under a path without spaces or colons' });
+  return `${words.join(' ')} : ssh`;
 }
 
 export const openmpi: MpiLauncher = {

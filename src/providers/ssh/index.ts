@@ -174,6 +174,9 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       }
     },
     async release() {
+      // A preflight still connecting (an early launch that stopped on its own error) must
+      // finish first, or the connections it opens afterwards would keep hpcrun alive.
+      await started?.catch(() => undefined);
       // Staged folders go first, while their connections are still open.
       await Promise.allSettled(stagings.map((staged) => staged.release()));
       closeAll(connections);
