@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gatedCommand } from '../../src/providers/ssh/rsh-server.js';
+import { gatedCommand, probeSplitter } from '../../src/providers/ssh/rsh-server.js';
 
 // What Open MPI's rsh launcher sends: a command line for the login shell, with quotes and a variable.
 const daemon = (out: string) => `echo "started $0" > ${out}; cat >> ${out}`;
@@ -35,5 +35,31 @@ describe('the daemon gate', () => {
     const result = await runGated(input, out);
     expect(result.exitCode).not.toBe(0);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the daemon gate with preflight\'s probe', () => {
+  it('runs the probe first (without taking the go line), marks its end and status, then waits for go', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hpcrun-gate-'));
+    const out = join(dir, 'out');
+    const result = await execa('sh', ['-c', gatedCommand(daemon(out), "sh -c 'echo mpi: Open MPI 4.1; cat; exit 3' hpcrun-probe")], { input: 'go\nrest\n', reject: false, stripFinalNewline: false, env: { SHELL: '/bin/sh' } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe('mpi: Open MPI 4.1\n\nhpcrun-probe-end 3\n');
+    expect(await readFile(out, 'utf8')).toBe('started /bin/sh\nrest\n');
+  });
+
+  it('splits the probe\'s output and status off the session\'s stdout, in any chunking', () => {
+    const stream = Buffer.from('cores=2\nmpi: Open MPI 4.1\n\nhpcrun-probe-end 0\ndaemon says hi\n');
+    for (const size of [1, 3, 7, stream.length]) {
+      const probes: (string | Error)[] = [];
+      const split = probeSplitter((output) => probes.push(output));
+      let daemon = '';
+      for (let at = 0; at < stream.length; at += size) daemon += split(stream.subarray(at, at + size)).toString();
+      expect(probes).toEqual(['cores=2\nmpi: Open MPI 4.1\n']);
+      expect(daemon).toBe('daemon says hi\n');
+    }
+    const failed: (string | Error)[] = [];
+    probeSplitter((output) => failed.push(output))(Buffer.from('x\n\nhpcrun-probe-end 127\n'));
+    expect(failed[0]).toBeInstanceOf(Error);
   });
 });

@@ -8,6 +8,7 @@ import { HpcrunError, isHpcrunError } from '../../errors.js';
 import { type ProgramCheck, parseProbe, probeArgv } from '../../core/probe.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi } from '../checks.js';
+import { Connections } from './connections.js';
 import { type Connection, type EarlySocket, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
 
 export interface PreflightResult {
@@ -22,9 +23,31 @@ const UNREACHABLE = new Set(['HPCRUN_HOST_UNREACHABLE', 'HPCRUN_PROBE_TIMEOUT'])
 
 export const probeCommand = (program?: ProgramCheck): string => shellJoin(probeArgv(program));
 
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via: SshClient | undefined, program: ProgramCheck | undefined, early: EarlySocket | undefined): Promise<NodeReport> {
   const connection = connections.get(host) ?? (await connect(host, settings, via, early));
   connections.set(host, connection);
+  // In an early launch the daemon's held session may have run the probe already; if that failed, probe again here.
+  const byDaemon = connections instanceof Connections ? connections.probeByDaemon(host) : undefined;
+  if (byDaemon) {
+    const output = await withTimeout(byDaemon, PROBE_TIMEOUT_MS).catch(() => undefined);
+    if (output !== undefined) return { host, probe: parseProbe(output, host) };
+  }
   const result = await exec(connection.client, probeCommand(program), { timeoutMs: PROBE_TIMEOUT_MS });
   if (result.signal === 'TIMEOUT') {
     throw new HpcrunError('preflight', 'HPCRUN_PROBE_TIMEOUT', `${host}: the preflight probe did not answer within ${PROBE_TIMEOUT_MS / 1000} s`, {
@@ -43,6 +66,7 @@ async function probeHost(host: string, settings: SshSettings, connections: Map<s
  */
 /** `early`: TCP connections already opened to some hosts (see preconnect), used instead of new ones. */
 export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck, skipUnreachable = false, early?: ReadonlyMap<string, EarlySocket>): Promise<PreflightResult> {
+  if (connections instanceof Connections) connections.probeCommand = probeCommand(program);
   const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program, early?.get(host))));
   const skipped: PreflightResult['skipped'] = [];
   const outcomes = settled.filter((outcome, index) => {

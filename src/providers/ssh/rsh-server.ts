@@ -48,10 +48,36 @@ export interface Hold {
   connectLate(host: string): Promise<Connection | undefined>;
 }
 
-/** Waits for its go line, then runs the daemon's command as sshd would have: with the login shell. */
-const GATE_SCRIPT = 'IFS= read -r go && [ "$go" = go ] && exec "${SHELL:-/bin/sh}" -c "$1"';
+/**
+ * Runs preflight's probe first if given one ($2), its output then a marker
+ * line with its status; waits for its go line; then runs the daemon's
+ * command ($1) as sshd would have: with the login shell.
+ */
+const GATE_SCRIPT = [
+  '[ -z "$2" ] || { sh -c "$2" </dev/null 2>/dev/null; printf \'\\nhpcrun-probe-end %s\\n\' "$?"; }',
+  'IFS= read -r go && [ "$go" = go ] && exec "${SHELL:-/bin/sh}" -c "$1"',
+].join('\n');
 
-export const gatedCommand = (command: string): string => shellJoin(['sh', '-c', GATE_SCRIPT, 'hpcrun-gate', command]);
+const PROBE_END = Buffer.from('\nhpcrun-probe-end ');
+
+export const gatedCommand = (command: string, probe = ''): string => shellJoin(['sh', '-c', GATE_SCRIPT, 'hpcrun-gate', command, probe]);
+
+/** Splits the probe's output (and status) off the front of a gated session's stdout; the rest is the daemon's. */
+export function probeSplitter(onProbe: (output: string | Error) => void): (data: Buffer) => Buffer {
+  let pending: Buffer | undefined = Buffer.alloc(0);
+  return (data) => {
+    if (pending === undefined) return data;
+    pending = Buffer.concat([pending, data]);
+    const marker = pending.indexOf(PROBE_END);
+    const end = marker === -1 ? -1 : pending.indexOf(0x0a, marker + PROBE_END.length);
+    if (end === -1) return Buffer.alloc(0);
+    const status = pending.subarray(marker + PROBE_END.length, end).toString().trim();
+    onProbe(status === '0' ? pending.subarray(0, marker).toString() : new Error(`the probe exited with ${status}`));
+    const rest = pending.subarray(end + 1);
+    pending = undefined;
+    return rest;
+  };
+}
 
 function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold: Hold | undefined): void {
   let header = Buffer.alloc(0);
@@ -77,6 +103,12 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
   };
   const startDaemon = async (request: { host?: unknown; command?: unknown }, rest: Buffer) => {
     const host = request.host;
+    // The probe, if preflight has not run it on this host yet: this session runs it and saves one.
+    const probe = hold && typeof host === 'string' && typeof request.command === 'string' ? hold.connections.takeProbe(host) : undefined;
+    const settleProbe = (output: string | Error) => {
+      if (probe !== undefined) hold?.connections.settleProbe(host as string, output);
+    };
+    socket.once('close', () => settleProbe(new Error('the daemon request ended')));
     let connection: Connection | undefined;
     try {
       // Gated: the session opens as soon as this host is connected, or once preflight has passed if it never was.
@@ -100,15 +132,21 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
     }
     const start = (error: Error | undefined, channel: ClientChannel) => {
       if (error) {
+        settleProbe(error);
         refuse(host, `cannot start the daemon on HOST: ${error.message}`);
         return;
       }
       channels.add(channel);
       let status = 255;
-      channel.on('data', (data: Buffer) => socket.write(frame(1, data)));
+      const daemonOutput = probe === undefined ? (data: Buffer) => data : probeSplitter(settleProbe);
+      channel.on('data', (data: Buffer) => {
+        const output = daemonOutput(data);
+        if (output.length > 0) socket.write(frame(1, output));
+      });
       channel.stderr.on('data', (data: Buffer) => socket.write(frame(2, data)));
       channel.on('exit', (code: number | null) => (status = code ?? 255));
       channel.on('close', () => {
+        settleProbe(new Error('the session closed before its probe ended'));
         channels.delete(channel);
         if (!socket.destroyed) socket.end(frame(3, String(status)));
       });
@@ -132,8 +170,9 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
       });
     };
     try {
-      connection.client.exec(hold ? gatedCommand(request.command) : request.command, start);
+      connection.client.exec(hold ? gatedCommand(request.command, probe) : request.command, start);
     } catch (error) {
+      settleProbe(error instanceof Error ? error : new Error(String(error)));
       // The node's connection is gone (it died): ssh2 throws "Not connected".
       refuse(host, `cannot start the daemon on HOST: its connection is gone (${error instanceof Error ? error.message : String(error)})`);
     }
