@@ -15,6 +15,7 @@
 //   beyond, replaces the sum of squares in the regime search and BIC.
 // Pure.
 
+import { weightedLine } from './line.js';
 import type { LineFit, Point } from './segmented.js';
 
 export const HUBER_K = 1.345;
@@ -32,27 +33,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** Weighted least squares of t = α + b·n with weights w_i/t_i²; b is kept ≥ 0. */
-function weightedLine(points: readonly Point[], weights: readonly number[]): { a: number; b: number } {
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  points.forEach((p, i) => {
-    const w = (weights[i] as number) / (p.us * p.us);
-    sw += w;
-    sx += w * p.bytes;
-    sy += w * p.us;
-    sxx += w * p.bytes * p.bytes;
-    sxy += w * p.bytes * p.us;
-  });
-  const det = sw * sxx - sx * sx;
-  let b = det > 0 ? (sw * sxy - sx * sy) / det : 0;
-  if (!(b > 0)) b = 0;
-  return { a: (sy - b * sx) / sw, b };
 }
 
 /** Huber's robust fit of t = α + b·n on relative residuals; `floor` is the least scale (relative). */

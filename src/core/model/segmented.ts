@@ -18,6 +18,7 @@
 // Pure.
 
 import { fitLineHuber } from './huber.js';
+import { weightedLine } from './line.js';
 
 export interface Point {
   bytes: number;
@@ -58,23 +59,7 @@ const NOISE_FLOOR = 0.005;
 
 /** Weighted least squares of t = α + b·n with weights 1/t²; b is kept ≥ 0 (a flat regime, not a faster-for-larger one). */
 export function fitLine(points: readonly Point[]): LineFit {
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    const w = 1 / (p.us * p.us);
-    sw += w;
-    sx += w * p.bytes;
-    sy += w * p.us;
-    sxx += w * p.bytes * p.bytes;
-    sxy += w * p.bytes * p.us;
-  }
-  const det = sw * sxx - sx * sx;
-  let b = det > 0 ? (sw * sxy - sx * sy) / det : 0;
-  if (!(b > 0)) b = 0;
-  const a = (sy - b * sx) / sw;
+  const { a, b } = weightedLine(points);
   return { alphaUs: a, usPerByte: b, ...quality(points, a, b) };
 }
 
