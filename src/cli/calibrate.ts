@@ -17,6 +17,8 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--timeout <duration>', 'stop a run after this long, e.g. 90s, 30m (default: none)')
     .option('--hosts <file>', 'inventory holding the plan\'s hosts (default: the plan\'s hosts, over SSH)')
     .option('--slurm', 'run inside the Slurm allocation hpcrun runs in')
+    .option('--bcast', 'copy the program to a folder on every node and run that copy there, as launch --bcast (for nodes that share no filesystem)')
+    .option('--stage <file>', 'copy this file into that folder too (repeatable); ranks start in it', (value: string, previous: string[] = []) => [...previous, value])
     .option('--json', 'print {perStepSeconds, startupSeconds, runs, warnings} as JSON')
     .option('--identity <file>', 'SSH private key')
     .option('--user <name>', 'SSH user')
@@ -41,7 +43,8 @@ calibration (exit 71) with its status and the end of its stderr.
 Examples:
   hpcrun calibrate --plan plan/ -- ./app --steps {steps}
   hpcrun calibrate --plan plan/ --steps 20,200 --json -- ./solver --iterations={steps} input.nml
-  hpcrun calibrate --plan plan/ --steps 10,20,40 --timeout 10m -- ./wrf.exe`,
+  hpcrun calibrate --plan plan/ --steps 10,20,40 --timeout 10m -- ./wrf.exe
+  hpcrun calibrate --plan plan/ --bcast --stage input.nml -- ./solver --steps {steps} input.nml`,
     )
     .action(async (argv: string[], options: CalibrateOptions) => {
       status.code = await (await load()).run(options, argv, deps);

@@ -1,9 +1,7 @@
 // hpcrun launch: preflight every node, place ranks, run mpirun here or on a
 // head node, and pass on the program's exit status.
 
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Deps } from '../deps.js';
 import { HpcrunError, usageError } from '../errors.js';
 import { type InventoryHost, requireHostName } from '../core/inventory.js';
@@ -17,6 +15,7 @@ import { selectProvider, sshOptionsOf } from '../providers/select.js';
 import { checkFlavour, checkPlanHosts, checkPlanLauncher, planInventory } from '../providers/plan-launch.js';
 import { type CheckedNode, type EarlyLaunch, type Job, type LauncherChoice, type Preflight, type PreflightOptions, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 import { count } from '../core/text.js';
+import { stageList } from '../providers/stage-list.js';
 
 export interface LaunchOptions {
   hosts?: string;
@@ -92,41 +91,6 @@ function buildJob(provider: Provider, spec: LaunchSpec, placed: Placed, mpi: Mpi
   return { ...command, program };
 }
 
-/** The local file --bcast copies: the program as a path, or as found on this machine's PATH. */
-async function localProgram(program: string, deps: Deps): Promise<string> {
-  const candidates = program.includes('/') ? [resolve(deps.cwd, program)] : (deps.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, program));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new HpcrunError('not-found', 'HPCRUN_PROGRAM_MISSING', `--bcast copies ${program} from this machine, but ${program.includes('/') ? 'it is not an executable file here' : 'it is not on the PATH here'}`, {
-    hint: 'give the path of the program to copy, for example ./a.out',
-  });
-}
-
-/** The files --bcast and --stage copy to the nodes, with the names they get there. */
-async function stageList(options: LaunchOptions, spec: LaunchSpec, deps: Deps): Promise<StageFile[]> {
-  const files: StageFile[] = [];
-  if (options.bcast) files.push({ local: await localProgram(spec.program[0] as string, deps), name: basename(spec.program[0] as string), mode: 0o755 });
-  for (const path of options.stage ?? []) {
-    const local = resolve(deps.cwd, path);
-    let mode: number;
-    try {
-      const info = await stat(local);
-      if (!info.isFile()) throw new Error('not a file');
-      mode = info.mode & 0o777;
-    } catch {
-      throw new HpcrunError('not-found', 'HPCRUN_STAGE_MISSING', `--stage ${path}: no such file here`, { hint: 'name a file on this machine; it is copied into the job\'s folder on every node' });
-    }
-    files.push({ local, name: basename(local), mode });
-  }
-  return files;
-}
-
 function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
   const { argv, env } = inDir(job, '<job-dir>');
   const envWords = Object.entries(env).map(([key, value]) => `${key}=${value}`);
@@ -158,7 +122,7 @@ export async function run(options: LaunchOptions, program: string[], deps: Deps)
       await provider.release();
     }
   }
-  const files = await stageList(options, spec, deps);
+  const files = await stageList(options, spec.program[0] as string, deps);
   const programCheck = { program: options.bcast ? undefined : { name: spec.program[0] as string, dir: provider.workDir } };
   if (provider.early && files.length === 0) {
     const early = await launchEarly(provider, provider.early, spec, options, choice, programCheck, deps);

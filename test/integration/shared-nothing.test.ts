@@ -58,6 +58,25 @@ describe('nodes that share no filesystem', () => {
     expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
   });
 
+  it('calibrate --bcast --stage times a program only this machine has, under a plan, and leaves nothing', async () => {
+    const planDir = join(scratch, 'plan');
+    const planned = await hpcrun(['plan', '--grid', '3x1', '--cores-per-node', '1', '--hosts', INVENTORY, '--out', planDir]);
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    // Each step sleeps 50 ms; it reads its input from the staged copy in the job's folder.
+    await onNode('hpcrun-n1', 'printf \'#!/bin/sh\\ncat input.txt >/dev/null || exit 9\\ni=0; while [ $i -lt $1 ]; do sleep 0.05; i=$((i+1)); done\\n\' > /tmp/steps && chmod 755 /tmp/steps');
+    const result = await finished(hpcrunOn('hpcrun-n1', ['calibrate', '--plan', planDir, '--steps', '5,25', '--bcast', '--stage', '/tmp/input.txt', '--json', '--', '/tmp/steps', '{steps}']));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { perStepSeconds: number; runs: { steps: number }[] };
+    expect(report.runs.map((run) => run.steps)).toEqual([5, 25]);
+    expect(report.perStepSeconds).toBeGreaterThan(0.045);
+    expect(report.perStepSeconds).toBeLessThan(0.09);
+    expect(await leftovers()).toEqual({ 'hpcrun-n1': '', 'hpcrun-n2': '', 'hpcrun-n3': '' });
+    // Without --bcast the nodes lack the program, and it is refused before anything runs.
+    const refused = await finished(hpcrunOn('hpcrun-n1', ['calibrate', '--plan', planDir, '--', '/tmp/steps', '{steps}']));
+    expect(refused.exitCode).toBe(68);
+    expect(refused.stderr).toContain('HPCRUN_PROGRAM_MISSING: /tmp/steps was not found on hpcrun-n2, hpcrun-n3');
+  });
+
   it('removes the copies after a failed job and after Ctrl-C', async () => {
     const failed = await finished(hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '2', '--ppn', '1', '--bcast', '--', '/bin/false']));
     expect(failed.exitCode).toBe(1);
