@@ -8,12 +8,12 @@ import { HpcrunError, isHpcrunError } from '../../errors.js';
 import { type ProgramCheck, parseProbe, probeArgv } from '../../core/probe.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi } from '../checks.js';
-import { Connections } from './connections.js';
+import type { Connections } from './connections.js';
 import { type Connection, type EarlySocket, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
 
 export interface PreflightResult {
   reports: NodeReport[];
-  connections: Map<string, Connection>;
+  connections: Connections;
   /** Hosts left out because they could not be reached (only with `skipUnreachable`). */
   skipped: { host: string; reason: string }[];
 }
@@ -39,11 +39,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-async function probeHost(host: string, settings: SshSettings, connections: Map<string, Connection>, via: SshClient | undefined, program: ProgramCheck | undefined, early: EarlySocket | undefined): Promise<NodeReport> {
+async function probeHost(host: string, settings: SshSettings, connections: Connections, via: SshClient | undefined, program: ProgramCheck | undefined, early: EarlySocket | undefined): Promise<NodeReport> {
   const connection = connections.get(host) ?? (await connect(host, settings, via, early));
   connections.set(host, connection);
   // In an early launch the daemon's held session may have run the probe already; if that failed, probe again here.
-  const byDaemon = connections instanceof Connections ? connections.probeByDaemon(host) : undefined;
+  const byDaemon = connections.probeByDaemon(host);
   if (byDaemon) {
     const output = await withTimeout(byDaemon, PROBE_TIMEOUT_MS).catch(() => undefined);
     if (output !== undefined) return { host, probe: parseProbe(output, host) };
@@ -65,8 +65,8 @@ async function probeHost(host: string, settings: SshSettings, connections: Map<s
  * new ones are added and stay open for the caller, who must close them.
  */
 /** `early`: TCP connections already opened to some hosts (see preconnect), used instead of new ones. */
-export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Map<string, Connection>, via?: SshClient, program?: ProgramCheck, skipUnreachable = false, early?: ReadonlyMap<string, EarlySocket>): Promise<PreflightResult> {
-  if (connections instanceof Connections) connections.probeCommand = probeCommand(program);
+export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Connections, via?: SshClient, program?: ProgramCheck, skipUnreachable = false, early?: ReadonlyMap<string, EarlySocket>): Promise<PreflightResult> {
+  connections.probeCommand = probeCommand(program);
   const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program, early?.get(host))));
   const skipped: PreflightResult['skipped'] = [];
   const outcomes = settled.filter((outcome, index) => {
