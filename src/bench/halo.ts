@@ -12,13 +12,13 @@ import { parseSize, requirePositiveInt } from '../core/units.js';
 import { ensureHaloApp } from '../kernels/index.js';
 import { type PlanLaunch, readPlanDir } from '../providers/plan-dir.js';
 import { checkPlanOnNodes, planJob, planProvider } from '../providers/plan-launch.js';
-import { sshOptionsOf } from '../providers/select.js';
+import { type SshFlags, sshOptionsOf } from '../providers/select.js';
 import { withProvider } from '../providers/types.js';
 import { baseMetadata, prepareOutput, rowFromSamples, toolProvenance, writeResultSet } from '../results/index.js';
 import type { ResultRow } from '../results/schema.js';
 import { clusterHosts } from '../providers/gce/index.js';
 
-export interface HaloBenchOptions {
+export interface HaloBenchOptions extends SshFlags {
   plan?: string;
   haloBytes?: string;
   steps?: string;
@@ -31,11 +31,6 @@ export interface HaloBenchOptions {
   out?: string;
   force?: boolean;
   json?: boolean;
-  identity?: string;
-  user?: string;
-  port?: string;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
 }
 
 export const HALO_WARMUP = 10;

@@ -10,20 +10,18 @@ import { slowLinks, renderMatrix, type PairLatency } from '../core/bench/matrix.
 import { type BenchSpec, type PairMode, parseKinds, parseSizes, parseTargetCi, schedule } from '../core/bench/spec.js';
 import { requirePositiveInt } from '../core/units.js';
 import { ensureKernel, kernelArgs } from '../kernels/index.js';
-import { selectProvider } from '../providers/select.js';
 import { type CheckedNode, type ProviderNode, withProvider } from '../providers/types.js';
 import { STOPPING_RULE, TUKEY_RULE } from '../core/stats/index.js';
 import { baseMetadata, openIncrementalWriter, prepareOutput, toolProvenance, type IncrementalWriter } from '../results/index.js';
 import type { ResultRow, ResultSet } from '../results/schema.js';
 import { type PairRun, requireTwoHosts, runPair } from './runner.js';
-import { sshOptionsOf } from '../providers/select.js';
+import { type SshFlags, selectProvider, sshOptionsOf } from '../providers/select.js';
 import { count } from '../core/text.js';
 
-export interface BenchOptions {
+export interface BenchOptions extends SshFlags {
   hosts?: string;
   slurm?: boolean;
   head?: string;
-  port?: string;
   skipUnreachable?: boolean;
   cluster?: string;
   kind: string;
@@ -35,10 +33,6 @@ export interface BenchOptions {
   out?: string;
   force?: boolean;
   json?: boolean;
-  identity?: string;
-  user?: string;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
   /** --kind halo only (src/bench/halo.ts). */
   plan?: string;
   haloBytes?: string;

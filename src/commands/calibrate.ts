@@ -9,22 +9,17 @@ import { count } from '../core/text.js';
 import { formatDuration, requireDuration } from '../core/units.js';
 import { readPlanDir } from '../providers/plan-dir.js';
 import { checkPlanOnNodes, planJob, planProvider } from '../providers/plan-launch.js';
-import { sshOptionsOf } from '../providers/select.js';
+import { type SshFlags, sshOptionsOf } from '../providers/select.js';
 import { stageList } from '../providers/stage-list.js';
 import { withProvider } from '../providers/types.js';
 
-export interface CalibrateOptions {
+export interface CalibrateOptions extends SshFlags {
   plan?: string;
   steps: string;
   timeout?: string;
   hosts?: string;
   slurm?: boolean;
   json?: boolean;
-  identity?: string;
-  user?: string;
-  port?: string;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
   bcast?: boolean;
   stage?: string[];
 }

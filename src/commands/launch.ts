@@ -11,13 +11,13 @@ import { formatDuration, requireDuration, requirePositiveInt } from '../core/uni
 import { type JobEnd, statusOf } from '../exec/job.js';
 import { shellJoin } from '../exec/quote.js';
 import type { PlanLaunch } from '../providers/plan-dir.js';
-import { selectProvider, sshOptionsOf } from '../providers/select.js';
+import { type SshFlags, selectProvider, sshOptionsOf } from '../providers/select.js';
 import { checkFlavour, checkPlanHosts, checkPlanLauncher, planInventory } from '../providers/plan-launch.js';
 import { type CheckedNode, type EarlyLaunch, type Job, type LauncherChoice, type Preflight, type PreflightOptions, type Provider, type ProviderNode, type StageFile, withProvider } from '../providers/types.js';
 import { count } from '../core/text.js';
 import { stageList } from '../providers/stage-list.js';
 
-export interface LaunchOptions {
+export interface LaunchOptions extends SshFlags {
   hosts?: string;
   slurm?: boolean;
   launcher?: 'srun' | 'mpirun';
@@ -26,11 +26,6 @@ export interface LaunchOptions {
   head?: string;
   dryRun?: boolean;
   timeout?: string;
-  identity?: string;
-  user?: string;
-  port?: string;
-  knownHosts?: string;
-  acceptNewHostKeys?: boolean;
   mpi?: MpiFlavour;
   plan?: string;
   cluster?: string;

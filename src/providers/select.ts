@@ -38,8 +38,17 @@ export async function selectProvider(flags: NodeSourceFlags, choice: LauncherCho
   throw usageError('HPCRUN_NO_HOSTS', 'no nodes given', 'pass --hosts FILE (Open MPI hostfile syntax), run inside a Slurm allocation (salloc, sbatch), or pass --plan DIR');
 }
 
-/** The SSH flags every command that reaches nodes takes, checked. */
-export function sshOptionsOf(options: { identity?: string | undefined; user?: string | undefined; port?: string | undefined; knownHosts?: string | undefined; acceptNewHostKeys?: boolean | undefined }): SshOptions {
+/** The SSH flags every command that reaches nodes takes, as commander gives them. */
+export interface SshFlags {
+  identity?: string | undefined;
+  user?: string | undefined;
+  port?: string | undefined;
+  knownHosts?: string | undefined;
+  acceptNewHostKeys?: boolean | undefined;
+}
+
+/** The SSH flags, checked. */
+export function sshOptionsOf(options: SshFlags): SshOptions {
   const port = options.port === undefined ? undefined : requirePort(options.port);
   return { identity: options.identity, user: options.user, port, knownHosts: options.knownHosts, acceptNewHostKeys: options.acceptNewHostKeys };
 }
