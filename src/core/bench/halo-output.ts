@@ -62,27 +62,13 @@ export function haloArgs(o: HaloRunOptions): string[] {
 
 /** Parses the app's output. Lines before the header (launcher banners) are skipped. */
 export function parseHaloOutput(text: string): HaloOutput {
-  const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((l) => l.startsWith(`${HEADER} `));
-  if (start < 0) throw malformed(0, `no "${HEADER}" header line`);
-  const version = lines[start]?.split(' ')[1];
-  if (Number(version) !== HALO_FORMAT_VERSION) throw malformed(start + 1, `format version ${version ?? '(none)'}, this reader needs ${HALO_FORMAT_VERSION}`);
-  const meta: Record<string, string> = {};
+  const { meta, records: lines } = records(text, HEADER, HALO_FORMAT_VERSION);
   const rankInfo: HaloRank[] = [];
   const samples: number[] = [];
   let stop: { n: number; elapsed: number } | undefined;
   let complete = false;
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const no = i + 1;
-    if (line === '') continue;
-    if (complete) throw malformed(no, 'text after "end"');
-    const [word = '', ...f] = line.split(' ');
+  for (const { no, word, f } of lines) {
     switch (word) {
-      case 'meta':
-        if (!f[0] || f.length < 2) throw malformed(no, 'meta needs a key and a value');
-        meta[f[0]] = f.slice(1).join(' ');
-        break;
       case 'rank': {
         const rank = int(f[0], no, 'rank');
         if (rank !== rankInfo.length) throw malformed(no, `expected rank ${rankInfo.length}`);
@@ -171,4 +157,4 @@ function malformed(line: number, message: string): HpcrunError {
   return inputError('HPCRUN_HALO_OUTPUT', `malformed halo output: ${line > 0 ? `line ${line}: ` : ''}${message}`, 'the halo app and this hpcrun may be out of step; rebuild it (remove ~/.cache/hpcrun/kernels/hpcrun-halo-*) or report a bug');
 }
 
-const { keyValues, int } = fieldReaders(malformed);
+const { keyValues, int, records } = fieldReaders(malformed);

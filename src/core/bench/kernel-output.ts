@@ -58,32 +58,14 @@ const HEADER = 'hpcrun-kernels';
 
 /** Parses kernel output. Lines before the header (launcher banners) are skipped. */
 export function parseKernelOutput(text: string): KernelOutput {
-  const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((l) => l.startsWith(`${HEADER} `) || l === HEADER);
-  if (start < 0) throw malformed(0, `no "${HEADER}" header line`);
-  const version = Number(lines[start]?.split(' ')[1]);
-  if (version !== KERNEL_FORMAT_VERSION) {
-    throw malformed(start + 1, `format version ${lines[start]?.split(' ')[1] ?? '(none)'}, this reader needs ${KERNEL_FORMAT_VERSION}`);
-  }
-  const meta: Record<string, string> = {};
+  const { meta, records: lines } = records(text, HEADER, KERNEL_FORMAT_VERSION, { bareHeader: true });
   const hosts: string[] = [];
   const runs: KernelRun[] = [];
   let current: KernelRun | undefined;
   let complete = false;
 
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const no = i + 1;
-    if (line === '') continue;
-    if (complete) throw malformed(no, 'text after "end"');
-    const [word = '', ...f] = line.split(' ');
+  for (const { no, word, f } of lines) {
     switch (word) {
-      case 'meta': {
-        const key = f[0];
-        if (!key || f.length < 2) throw malformed(no, 'meta needs a key and a value');
-        meta[key] = f.slice(1).join(' ');
-        break;
-      }
       case 'host': {
         const rank = int(f[0], no, 'host rank');
         if (f.length !== 2 || rank !== hosts.length) throw malformed(no, `expected "host ${hosts.length} NAME"`);
@@ -125,7 +107,7 @@ export function parseKernelOutput(text: string): KernelOutput {
   const ranks = num('ranks');
   if (hosts.length !== ranks) throw malformed(0, `${plural(hosts.length, 'host line')} for ${plural(ranks, 'rank')}`);
   return {
-    formatVersion: version,
+    formatVersion: KERNEL_FORMAT_VERSION,
     mpiLibrary: meta.mpi_library ?? '',
     mpiVersion: meta.mpi_version ?? '',
     ranks,
@@ -221,4 +203,4 @@ function malformed(line: number, message: string): HpcrunError {
   );
 }
 
-const { keyValues, int } = fieldReaders(malformed);
+const { keyValues, int, records } = fieldReaders(malformed);
