@@ -29,20 +29,24 @@ const bench = async (out: string) => {
 };
 
 interface Verdicts { status: number; verdicts: { label: string; verdict: string; current: number; baselineMedian: number; reason: string }[] }
-// --tolerance 50%: three 20-sample runs on this shared 2-core machine are a thin history, and
-// unchanged networks have read up to ±45% apart from run to run here (8-byte latency 12.9 -> 18.1 µs,
-// 1 MiB bandwidth 2,791 -> 1,790 MB/s), which a 3-run spread can miss. The cap moves the 1 MiB
-// figures by -90% and +1,500%, far beyond it. The default 10%'s false-alarm rate over a rolling
-// history is what benchmarks/gate-false-alarms.mjs measures.
+// The history is five runs (the gate's default --min-history) and the tolerance 75%. On this shared
+// 2-core machine an unchanged network reads in two modes, whole runs at a time: of 14 runs on
+// 2026-11-29, 1 MiB latency read 412-508 µs in some and 621-663 µs in others (x1.6), and 8-byte
+// latency moved with it (11.5-14.8 µs against 17.1-19.1 µs). A history that happens to hold one
+// mode only (an earlier 3-run, 50% version of this test failed so: 438 -> 673 µs, +54%) cannot
+// explain the other by its spread, so the tolerance must: 75% is above x1.6. The cap moves 1 MiB
+// bandwidth by -90% to -96% and 1 MiB latency by +1,500% or more, far beyond it. The default
+// 10%'s false-alarm rate over a rolling history is what benchmarks/gate-false-alarms.mjs measures.
+const HISTORY = 5;
 const gateJson = async (current: string, ...extra: string[]): Promise<{ exitCode: number | undefined; json: Verdicts; stderr: string }> => {
-  const r = await hpcrun(['gate', '--baseline', baseline, '--current', current, '--min-history', '3', '--tolerance', '50%', '--json', ...extra]);
+  const r = await hpcrun(['gate', '--baseline', baseline, '--current', current, '--min-history', String(HISTORY), '--tolerance', '75%', '--json', ...extra]);
   return { exitCode: r.exitCode, json: JSON.parse(r.stdout || '{}') as Verdicts, stderr: r.stderr };
 };
 const tbfOn = async (node: string) => String((await execa('ip', ['netns', 'exec', node, 'tc', 'qdisc', 'show', 'dev', 'eth0'])).stdout);
 
 describe('gate on the virtual cluster', () => {
   it('passes uncapped runs, catches a 1 Gbit/s cap (exit 1, naming the 1 MiB bandwidth and latency), and passes again once the cap is gone', { timeout: 240_000 }, async () => {
-    for (const i of [1, 2, 3]) await bench(join(baseline, `base-${i}`));
+    for (let i = 1; i <= HISTORY; i++) await bench(join(baseline, `base-${i}`));
 
     // Capped: tbf on every node's egress.
     expect((await hpcrun(['testbed', 'up', '--nodes', '3', '--bandwidth', '1gbit'])).exitCode).toBe(0);
