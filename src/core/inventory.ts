@@ -8,6 +8,7 @@
 // A host named twice is refused (see parseInventory).
 
 import { inputError } from '../errors.js';
+import { grouped } from './text.js';
 
 export interface InventoryHost {
   name: string;
@@ -91,7 +92,7 @@ export function parseInventory(text: string, source = 'inventory'): InventoryHos
         throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${key} must be at least 1, got ${match[2]}`, 'give the number of ranks this host may run, for example slots=4');
       }
       if (value > MAX_SLOTS) {
-        throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${key}=${match[2]} is more than the ${MAX_SLOTS.toLocaleString('en-US')} hpcrun allows per host`, 'give the number of ranks this host may run, for example slots=64');
+        throw inputError('HPCRUN_INVENTORY_SYNTAX', `${where}: ${key}=${match[2]} is more than the ${grouped(MAX_SLOTS)} hpcrun allows per host`, 'give the number of ranks this host may run, for example slots=64');
       }
       if (SLOT_KEYS.has(key)) slots = value;
       else maxSlots = value;

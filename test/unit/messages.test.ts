@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HINTS, EXIT_CODES, HpcrunError, formatError, type ErrorKind } from '../../src/errors.js';
 import { keyProblem, resolveSshSettings } from '../../src/exec/ssh.js';
 import { requirePort, requirePositiveInt } from '../../src/core/units.js';
-import { count, list, noun } from '../../src/core/text.js';
+import { count, grouped, list, noun } from '../../src/core/text.js';
 import { nodeCapacity, sizeAtMost } from '../../src/core/plan/capacity.js';
 import { planJob } from '../../src/core/plan/index.js';
 import { renderSummary } from '../../src/core/render/index.js';
@@ -123,6 +123,14 @@ describe('counts read as English', () => {
   ])('count(%i, %s)', (n, word, plural, text) => {
     expect(count(n, word, plural)).toBe(text);
     expect(noun(n, word, plural)).toBe(text.split(' ').slice(1).join(' '));
+  });
+
+  it('groups digits as en-US toLocaleString does, without Intl', () => {
+    const samples = [0, 1, -1, 999, 1000, -1000, 12345, 999999, 1000000, -1234567, 262144, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let n = 1; n < 1e15; n = n * 7 + 3) samples.push(n, -n);
+    for (const n of samples) expect(grouped(n), String(n)).toBe(n.toLocaleString('en-US'));
+    // Not a safe integer: toLocaleString's own text.
+    expect(grouped(1234.5678)).toBe('1,234.568');
   });
 
   it.each([[[], ''], [['a'], 'a'], [['a', 'b'], 'a and b'], [['a', 'b', 'c'], 'a, b and c']])('list(%j) = %j', (items, text) => {

@@ -7,7 +7,7 @@ import { countEdges, lowerBoundInterNodeEdges, lowerBoundWorstNode } from './gri
 import { blockMapping, cyclicMapping, nodeLoads, rankSlots, spreadMapping } from './mapping.js';
 import { rcbMapping } from './rcb.js';
 import type { HostEntry, JobSpec, NodeShape, Plan, PlanMetrics } from './types.js';
-import { count } from '../text.js';
+import { count, grouped } from '../text.js';
 
 export const ETHERNET_CORE_WARNING = 1000;
 
@@ -116,7 +116,7 @@ export function planJob(job: JobSpec, shape: NodeShape, hosts?: readonly HostEnt
   const cores = job.ranks * job.threadsPerRank;
   if (cores > ETHERNET_CORE_WARNING && (shape.interconnect === 'ethernet' || shape.provider === 'gce')) {
     warnings.push(
-      `${cores.toLocaleString('en-US')} cores over Ethernet: tightly coupled jobs beyond about ${ETHERNET_CORE_WARNING.toLocaleString('en-US')} cores often stop scaling on commodity Ethernet; measure with a smaller run first`,
+      `${grouped(cores)} cores over Ethernet: tightly coupled jobs beyond about ${grouped(ETHERNET_CORE_WARNING)} cores often stop scaling on commodity Ethernet; measure with a smaller run first`,
     );
   }
   if (job.spot) {

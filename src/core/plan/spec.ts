@@ -9,7 +9,7 @@ import { JOB_FIELDS, JobSchema, isJobField, jobFieldMessage, parseWith, type Job
 import type { JobSpec } from './types.js';
 
 export { JOB_FIELDS, parseGrid, type JobField } from '../../schemas/index.js';
-import { count } from '../text.js';
+import { count, grouped } from '../text.js';
 
 export type Source = 'flags' | 'file';
 
@@ -78,7 +78,7 @@ function crossField(f: JobFields, source: Source, requireShape: boolean): SpecRe
   if (f.grid === undefined && f.ranks === undefined) errors.push(`give ${label('ranks')} or ${label('grid')}`);
   const total = gridRanks ?? f.ranks;
   if (total !== undefined && total > MAX_RANKS) {
-    errors.push(`${gridRanks !== undefined ? label('grid') : label('ranks')} asks for ${total} ranks; hpcrun plans at most ${MAX_RANKS.toLocaleString('en-US')}`);
+    errors.push(`${gridRanks !== undefined ? label('grid') : label('ranks')} asks for ${total} ranks; hpcrun plans at most ${grouped(MAX_RANKS)}`);
   }
   if (gridRanks !== undefined && f.ranks !== undefined && gridRanks !== f.ranks) {
     errors.push(`${label('ranks')} ${f.ranks} does not match ${label('grid')} ${f.grid?.join('x')} (${count(gridRanks, 'rank')})`);

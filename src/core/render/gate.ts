@@ -2,7 +2,7 @@
 // summary) and as JUnit XML (one test case per metric). Pure string builders.
 
 import type { GateResult, MetricVerdict, Verdict } from '../analysis/gate.js';
-import { count } from '../text.js';
+import { count, grouped } from '../text.js';
 
 const VERDICT_TEXT: Record<Verdict, string> = {
   pass: 'ok',
@@ -19,7 +19,7 @@ const VERDICT_TEXT: Record<Verdict, string> = {
 export function figure(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return '–';
   const abs = Math.abs(x);
-  if (abs >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (abs >= 1000) return grouped(Math.round(x));
   if (abs >= 100) return x.toFixed(0);
   if (abs >= 10) return x.toFixed(1);
   return x.toFixed(2);

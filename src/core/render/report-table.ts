@@ -3,13 +3,14 @@
 
 import type { ComparisonCell, ComparisonRow, MetricKey, SignificanceTest } from '../analysis/index.js';
 import { formatBytes } from '../units.js';
+import { grouped } from '../text.js';
 
 const UNIT_TEXT: Readonly<Record<string, string>> = { us: 'µs', 'MB/s': 'MB/s', 'msg/s': 'msg/s' };
 
 /** Three significant figures, whole numbers from 1000 up (with thousands separators). */
 export function formatFigure(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (Math.abs(value) >= 1000) return grouped(Math.round(value));
   return String(Number(value.toPrecision(3)));
 }
 
