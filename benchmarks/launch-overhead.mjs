@@ -11,6 +11,11 @@
 // each pair, prints every wall time and the median of the per-pair ratios.
 // --preflight lists node counts at which only hpcrun's own preflight time is
 // read (from its "preflight: N hosts ok in S s" line). It tears the cluster down.
+//
+// Each pair also times a third command, the floor: a Node.js process that
+// does nothing but run the same bare mpirun. Its ratio is what any Node.js
+// wrapper costs before doing any work of its own (Node.js's start-up on
+// this machine), so hpcrun's own share is the gap between the two ratios.
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +30,7 @@ const hosts = (n) => Array.from({ length: n }, (_, i) => `hpcrun-n${i + 1}:1`).j
 const commands = (n) => ({
   hpcrun: onHead([process.execPath, bin, 'launch', '--hosts', inventory, '--np', String(n), '--ppn', '1', '--', 'true']),
   mpirun: onHead(['mpirun', '--host', hosts(n), '-np', String(n), 'true']),
+  floor: onHead([process.execPath, '-e', "process.exitCode = require('node:child_process').spawnSync('mpirun', process.argv.slice(1), { stdio: 'inherit' }).status", '--', '--host', hosts(n), '-np', String(n), 'true']),
 });
 
 async function timed(argv) {
@@ -51,11 +57,13 @@ try {
     await timed(c.mpirun); // warm-up: page cache, first handshakes
     await timed(c.hpcrun);
     const ratios = [];
+    const floors = [];
     const seconds = [];
     const compare = values.nodes.split(',').map(Number).includes(n);
-    if (compare) console.log(`\n${n} nodes\npair  first   hpcrun s  mpirun s  ratio`);
+    if (compare) console.log(`\n${n} nodes\npair  first   hpcrun s  mpirun s  floor s  ratio  floor ratio`);
     for (let i = 0; i < pairs; i++) {
-      const order = compare ? (i % 2 === 0 ? ['hpcrun', 'mpirun'] : ['mpirun', 'hpcrun']) : ['hpcrun'];
+      // The three take turns at going first.
+      const order = compare ? [['hpcrun', 'mpirun', 'floor'], ['mpirun', 'floor', 'hpcrun'], ['floor', 'hpcrun', 'mpirun']][i % 3] : ['hpcrun'];
       const t = {};
       for (const name of order) {
         const run = await timed(c[name]);
@@ -64,13 +72,15 @@ try {
       }
       if (!compare) continue;
       ratios.push(t.hpcrun / t.mpirun);
-      console.log(`${String(i + 1).padStart(4)}  ${order[0].padEnd(6)}  ${t.hpcrun.toFixed(3).padStart(8)}  ${t.mpirun.toFixed(3).padStart(8)}  ${(t.hpcrun / t.mpirun).toFixed(2).padStart(5)}`);
+      floors.push(t.floor / t.mpirun);
+      console.log(`${String(i + 1).padStart(4)}  ${order[0].padEnd(6)}  ${t.hpcrun.toFixed(3).padStart(8)}  ${t.mpirun.toFixed(3).padStart(8)}  ${t.floor.toFixed(3).padStart(7)}  ${(t.hpcrun / t.mpirun).toFixed(2).padStart(5)}  ${(t.floor / t.mpirun).toFixed(2).padStart(11)}`);
     }
     preflight.push({ nodes: n, median: median(seconds), min: Math.min(...seconds), max: Math.max(...seconds) });
-    if (compare) summary.push({ nodes: n, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) });
+    if (compare) summary.push({ nodes: n, ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), floor: median(floors), floorMin: Math.min(...floors), floorMax: Math.max(...floors) });
   }
-  console.log('\nnodes  median ratio hpcrun/mpirun  [min, max]');
-  for (const row of summary) console.log(`${String(row.nodes).padStart(5)}  ${row.ratio.toFixed(2).padStart(26)}  [${row.min.toFixed(2)}, ${row.max.toFixed(2)}]`);
+  console.log(`\nNode.js ${process.version}`);
+  console.log('nodes  median ratio hpcrun/mpirun  [min, max]    floor: Node.js + mpirun / mpirun  [min, max]');
+  for (const row of summary) console.log(`${String(row.nodes).padStart(5)}  ${row.ratio.toFixed(2).padStart(26)}  [${row.min.toFixed(2)}, ${row.max.toFixed(2)}]  ${row.floor.toFixed(2).padStart(33)}  [${row.floorMin.toFixed(2)}, ${row.floorMax.toFixed(2)}]`);
   console.log('\nnodes  preflight median s  [min, max]');
   for (const row of preflight) console.log(`${String(row.nodes).padStart(5)}  ${row.median.toFixed(2).padStart(18)}  [${row.min.toFixed(2)}, ${row.max.toFixed(2)}]`);
 } finally {
