@@ -52,6 +52,8 @@ describe('predictHalo above the eager limit', () => {
     expect(warning).toMatch(/^1 MiB halos exceed Open MPI's TCP eager limit \(64 KiB\) and go by rendezvous/);
     // (1,048,576 − 65,536) B / 100 MB/s = 9.83 ms.
     expect(warning).toContain('up to 9.83 ms more per message');
+    // The fix names the variables and a limit a little above the halo (1.25 MiB), not an arbitrary large one.
+    expect(warning).toContain('set OMPI_MCA_btl_tcp_eager_limit and OMPI_MCA_btl_tcp_max_send_size to 1310720');
     expect(warned.secondsPerStep).toBe(predictHalo(compact(n), p2p(undefined)).secondsPerStep);
   });
   it('is silent at or below the limit, with a raised limit, and without a TCP transport', () => {
