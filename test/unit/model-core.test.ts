@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SIZES, noise } from '../helpers/synthetic.js';
 import {
   costPerRun, fitModel, fitNodeInjection, fitSegmented, fromModelFile, paretoFront, predictHalo,
   type HaloJob, type Point, type PointToPoint,
@@ -10,20 +11,8 @@ import {
 import { HpcrunError } from '../../src/errors.js';
 import { validateResultSet } from '../../src/results/index.js';
 
-/** Deterministic noise in [−amp, +amp] (a small LCG: no Math.random in tests). */
-function noise(amp: number, seed = 12345): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return (s / 2 ** 31) * 2 * amp - amp;
-  };
-}
-
-/** Sizes 8 B to 4 MiB, four per octave. */
-const SIZES = Array.from({ length: 77 }, (_, i) => Math.round(8 * 2 ** (i / 4)));
-
 function synthetic(line: (n: number) => number, amp: number, seed?: number): Point[] {
-  const r = noise(amp, seed);
+  const r = noise(amp, seed ?? 12345);
   return SIZES.map((bytes) => ({ bytes, us: line(bytes) * (1 + r()) }));
 }
 

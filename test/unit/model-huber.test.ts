@@ -1,20 +1,10 @@
 // Huber's robust line fit (src/core/model/huber.ts) and `model fit --robust`:
 // synthetic latencies with a few stalled sizes, where least squares is dragged.
 import { describe, expect, it } from 'vitest';
+import { SIZES, noise } from '../helpers/synthetic.js';
 import { HUBER_K, fitLine, fitLineHuber, fitModel, fitSegmented, type Point } from '../../src/core/model/index.js';
 import { RESULT_SET_SCHEMA_VERSION, type ResultSet } from '../../src/schemas/index.js';
 
-/** Deterministic noise in [−amp, +amp] (an LCG: no Math.random in tests). */
-function noise(amp: number, seed = 7): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    return (s / 2 ** 31) * 2 * amp - amp;
-  };
-}
-
-/** Sizes 8 B to 4 MiB, four per octave. */
-const SIZES = Array.from({ length: 77 }, (_, i) => Math.round(8 * 2 ** (i / 4)));
 // α 10 µs, β 1000 MB/s (0.001 µs per byte).
 const ALPHA = 10;
 const US_PER_BYTE = 1 / 1000;
@@ -23,7 +13,7 @@ const line = (n: number): number => ALPHA + n * US_PER_BYTE;
 const STALLED = new Set(SIZES.filter((_, i) => i % 9 === 4));
 
 function points(amp: number, seed?: number): Point[] {
-  const r = noise(amp, seed);
+  const r = noise(amp, seed ?? 7);
   return SIZES.map((bytes) => ({ bytes, us: line(bytes) * (1 + r()) * (STALLED.has(bytes) ? 2.5 : 1) }));
 }
 
