@@ -12,16 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeAgent } from '../../src/exec/native-agent.js';
+import { frame } from '../../src/providers/ssh/rsh-server.js';
 
 const NODE_AGENT = fileURLToPath(new URL('../../dist/exec/rsh-agent.js', import.meta.url));
-
-function frame(type: number, payload: string | Buffer): Buffer {
-  const body = Buffer.from(payload);
-  const head = Buffer.alloc(5);
-  head[0] = type;
-  head.writeUInt32BE(body.length, 1);
-  return Buffer.concat([head, body]);
-}
 
 let dir: string;
 let socketPath: string;

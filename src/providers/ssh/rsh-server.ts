@@ -22,7 +22,8 @@ export interface RshServer {
   close(): Promise<void>;
 }
 
-function frame(type: number, payload: Buffer | string): Buffer {
+/** One frame of the agent protocol: a type byte (1 stdout, 2 stderr, 3 exit status), a 32-bit length, the payload. */
+export function frame(type: number, payload: Buffer | string): Buffer {
   const body = Buffer.from(payload);
   const head = Buffer.alloc(5);
   head[0] = type;
