@@ -108,7 +108,7 @@ export function predictHalo(job: HaloJob, p2p: PointToPoint): Prediction {
   if (eager !== undefined && n > eager && worst && worst.messages > 0) {
     const wait = (p2p.gap(n) * (n - eager)) / n;
     // A little above the halo, in 64 KiB steps: far larger limits cost time too (an 8 MiB limit made
-    // 64 KiB halos up to 13x slower on the testbed, benchmarks/README.md).
+    // 64 KiB halo steps take 4-8 ms instead of about 0.5 ms on the testbed, benchmarks/README.md).
     const limit = Math.ceil((n * 1.25) / 65536) * 65536;
     warnings.push(
       `${formatBytes(n)} halos exceed Open MPI's TCP eager limit (${formatBytes(eager)}) and go by rendezvous, whose go-ahead queues behind the receiver's own outgoing halo on the same TCP connection: ranks that exchange out of step can wait up to ${(wait * 1e3).toFixed(2)} ms more per message than predicted; to send them eagerly, set OMPI_MCA_btl_tcp_eager_limit and OMPI_MCA_btl_tcp_max_send_size to ${limit} (a little above the halo) for both the bench runs behind the model and the job`,
