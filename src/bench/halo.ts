@@ -1,6 +1,7 @@
 // hpcrun bench --kind halo: runs the halo mini-app (mpi-templates/halo) with a
 // plan's own placement on the plan's hosts, and writes its time per step as a
-// result row (kind=halo, unit=us): median, CI and percentiles of every step.
+// result row (kind=halo, unit=us): median, CI and percentiles of its samples,
+// each the slowest rank's mean step over HALO_BLOCK consecutive steps.
 
 import { basename } from 'node:path';
 import type { Deps } from '../deps.js';
@@ -34,7 +35,9 @@ export interface HaloBenchOptions extends SshFlags {
 }
 
 export const HALO_WARMUP = 10;
-export const HALO_DEFAULT_STEPS = 100;
+export const HALO_DEFAULT_STEPS = 200;
+/** Consecutive steps per sample: steps run back to back, and a single step's time depends on when its neighbours' halos arrived. */
+export const HALO_BLOCK = 10;
 
 export interface HaloSpec {
   planDir: string;
@@ -51,13 +54,13 @@ export function haloSpec(options: HaloBenchOptions): HaloSpec {
   if (bytes === undefined || !Number.isInteger(bytes) || bytes < 1) {
     throw usageError('HPCRUN_HALO_BYTES', `--halo-bytes ${JSON.stringify(options.haloBytes)} is not a size of at least 1 byte`, 'give the bytes each rank sends to each neighbour per step, e.g. --halo-bytes 64KiB');
   }
-  const steps = options.steps === undefined ? HALO_DEFAULT_STEPS : requirePositiveInt(options.steps, '--steps', 100);
+  const steps = options.steps === undefined ? HALO_DEFAULT_STEPS : requirePositiveInt(options.steps, '--steps', HALO_DEFAULT_STEPS);
   const computeUs = options.computeUs === undefined ? 0 : Number(options.computeUs);
   if (options.computeUs !== undefined && (options.computeUs.trim() === '' || !Number.isFinite(computeUs))) {
     throw usageError('HPCRUN_HALO_COMPUTE', `--compute-us ${JSON.stringify(options.computeUs)} is not a number of microseconds`, 'e.g. --compute-us 500');
   }
   const spec = { planDir: options.plan, haloBytes: bytes, steps, computeUs };
-  haloArgs({ grid: [1], periodic: false, haloBytes: bytes, steps, warmup: HALO_WARMUP, computeUs }); // the app's own limits
+  haloArgs({ grid: [1], periodic: false, haloBytes: bytes, steps, block: HALO_BLOCK, warmup: HALO_WARMUP, computeUs }); // the app's own limits
   return spec;
 }
 
@@ -69,14 +72,14 @@ export function requireGrid(plan: PlanLaunch, dir: string): number[] {
   return plan.job.grid;
 }
 
-/** The row for a finished run: every step's time, with the plan and what the run saw in extra. */
+/** The row for a finished run: one sample per block of steps, with the plan and what the run saw in extra. */
 export function haloRow(output: HaloOutput, plan: PlanLaunch, placementMatches: boolean, bound = true): ResultRow {
   const off = offHostMessages(output);
   return rowFromSamples({
     kind: 'halo', hostA: null, hostB: null, bytes: output.haloBytes, unit: 'us', rawSamples: output.samples, stopReason: 'sample-cap',
     extra: {
       grid: output.grid.join('x'), periodic: output.periodic ? 1 : 0, policy: plan.job.policy, ranks: output.ranks, nodes: plan.placed.nodes.length,
-      steps: output.steps, warmup: output.warmup, compute_us: output.computeUs, off_host_messages_per_step: off.total, max_off_host_messages_per_host: off.maxPerHost,
+      steps: output.steps, steps_per_sample: output.block, warmup: output.warmup, compute_us: output.computeUs, off_host_messages_per_step: off.total, max_off_host_messages_per_host: off.maxPerHost,
       placement_as_planned: placementMatches ? 'yes' : 'no', bound: bound ? 'yes' : 'no', kernel_elapsed_s: output.elapsedSeconds ?? 0,
     },
   });
@@ -93,7 +96,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
   const spec = haloSpec(options);
   const plan = await readPlanDir(spec.planDir, options.cluster ? clusterHosts(options.cluster, deps) : undefined);
   const grid = requireGrid(plan, spec.planDir);
-  const args = haloArgs({ grid, periodic: plan.job.periodic, haloBytes: spec.haloBytes, steps: spec.steps, warmup: HALO_WARMUP, computeUs: spec.computeUs });
+  const args = haloArgs({ grid, periodic: plan.job.periodic, haloBytes: spec.haloBytes, steps: spec.steps, block: HALO_BLOCK, warmup: HALO_WARMUP, computeUs: spec.computeUs });
   const provider = await planProvider(options, plan, sshOptionsOf(options), deps);
   const acquired = await provider.acquire();
   const now = deps.now();
@@ -113,7 +116,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
       const unbound = options.bind === false;
       const job = planJob(provider, plan, checked.mpi, [appPath, ...args], { unbound });
       const rankToHost = Array.from(plan.placed.rankToNode, (node) => plan.placed.nodes[node]?.host ?? '?');
-      deps.stderr.write(`bench: halo ${grid.join('x')}${plan.job.periodic ? ' periodic' : ''} (${plan.job.policy} plan, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')}), ${spec.haloBytes} B per neighbour, ${count(spec.steps, 'step')} after ${HALO_WARMUP} warm-up\n`);
+      deps.stderr.write(`bench: halo ${grid.join('x')}${plan.job.periodic ? ' periodic' : ''} (${plan.job.policy} plan, ${count(plan.ranks, 'rank')} on ${count(plan.placed.nodes.length, 'node')}), ${spec.haloBytes} B per neighbour, ${count(spec.steps, 'step')} (${HALO_BLOCK} a sample) after ${HALO_WARMUP} warm-up\n`);
       const result = await provider.capture(job, { cancel: controller.signal }, deps);
       let output: HaloOutput | undefined;
       let failure: string | undefined;
@@ -140,11 +143,11 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
         mpi: { flavour: mpi.flavour, version: mpi.version },
         transport: Object.fromEntries(Object.entries(deps.env).filter((e): e is [string, string] => e[0].startsWith('OMPI_MCA_') && e[1] !== undefined)),
         sizes: [spec.haloBytes],
-        policy: { warmup: HALO_WARMUP, targetRelHalfWidth: null, maxSamples: spec.steps, minSamples: null, iterationsPerSample: 1, stoppingRule: `fixed: ${spec.steps} steps (${STOPPING_RULE} not applied)`, outlierRule: TUKEY_RULE },
+        policy: { warmup: HALO_WARMUP, targetRelHalfWidth: null, maxSamples: Math.ceil(spec.steps / HALO_BLOCK), minSamples: null, iterationsPerSample: HALO_BLOCK, stoppingRule: `fixed: ${spec.steps} steps, ${HALO_BLOCK} a sample (${STOPPING_RULE} not applied)`, outlierRule: TUKEY_RULE },
         timerResolutionUs: output ? Number(output.meta.wtick_us) || null : null,
         plan: { dir: spec.planDir, policy: plan.job.policy, grid, periodic: plan.job.periodic, rankToHost },
         notes: [
-          'a step: MPI_Barrier (not timed), then each rank spins --compute-us and exchanges --halo-bytes with every grid neighbour (MPI_Irecv + MPI_Isend to all, MPI_Waitall); the step\'s time is the slowest rank\'s (MPI_Reduce MAX over the per-rank times after the run)',
+          `steps run back to back with no barrier between them; in a step each rank spins --compute-us and exchanges --halo-bytes with every grid neighbour (MPI_Irecv + MPI_Isend to all, MPI_Waitall), timed from the end of its previous step; a sample is the slowest rank's mean step over ${HALO_BLOCK} consecutive steps (MPI_Reduce MAX over the per-rank means after the run)`,
           `halo app ${app.path} (${app.mpiVersion})${staged ? `, copied to ${staged.dir} on every node` : ''}`,
           ...(output && !matches ? [`ranks ran on ${seen.join(',')}, but the plan places them on ${rankToHost.join(',')} (host names as MPI_Get_processor_name reports them)`] : []),
         ],

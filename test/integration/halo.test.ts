@@ -36,7 +36,7 @@ describe('bench --kind halo runs the plan\'s own placement', () => {
     const { dir, hosts, edges } = await plan(`${policy}-${grid}${flags.join('')}`, '--grid', grid, '--policy', policy);
     expect(edges).toBe(planEdges);
     const out = join(scratch, `halo-${policy}${flags.join('')}`);
-    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--kind', 'halo', '--plan', dir, '--halo-bytes', '4KiB', '--steps', '30', '--out', out, ...flags]));
+    const result = await finished(hpcrunOn('hpcrun-n1', ['bench', '--kind', 'halo', '--plan', dir, '--halo-bytes', '4KiB', '--steps', '60', '--out', out, ...flags]));
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^halo ${grid}, ${policy} plan, 4096 B per neighbour: [\\d.]+ us per step \\[[\\d.]+, [\\d.]+\\] \\(95% CI\\)`, 'm'));
     const set = await readResultSet(`${out}.json`, scratch);
@@ -45,8 +45,11 @@ describe('bench --kind halo runs the plan\'s own placement', () => {
     expect(set.metadata.hosts).toEqual([...new Set(hosts)]);
     expect(set.rows).toHaveLength(1);
     const row = set.rows[0]!;
-    expect(row).toMatchObject({ kind: 'halo', unit: 'us', bytes: 4096, samples: 30, stop_reason: 'sample-cap' });
-    expect(row.raw_samples).toHaveLength(30);
+    // 60 steps back to back, a sample per 10.
+    expect(row).toMatchObject({ kind: 'halo', unit: 'us', bytes: 4096, samples: 6, stop_reason: 'sample-cap' });
+    expect(row.raw_samples).toHaveLength(6);
+    expect(row.extra).toMatchObject({ steps: 60, steps_per_sample: 10 });
+    expect(set.metadata.policy).toMatchObject({ iterationsPerSample: 10, maxSamples: 6 });
     expect(row.ci95_low).toBeLessThanOrEqual(row.median!);
     expect(row.ci95_high).toBeGreaterThanOrEqual(row.median!);
     // The hosts the ranks reported (MPI_Get_processor_name) are the plan's, rank by rank.

@@ -14,9 +14,9 @@ const fixture = (name: string): string => readFileSync(new URL(`../fixtures/halo
 describe('parseHaloOutput on captured runs', () => {
   it('reads a periodic 2x2 run: two messages to each neighbour of a periodic extent of 2', () => {
     const out = parseHaloOutput(`mpirun banner\n${fixture('halo-2x2-periodic.txt')}`);
-    expect(out).toMatchObject({ ranks: 4, grid: [2, 2], periodic: true, haloBytes: 1024, steps: 8, warmup: 2, computeUs: 0, complete: true });
+    expect(out).toMatchObject({ ranks: 4, grid: [2, 2], periodic: true, haloBytes: 1024, steps: 16, block: 2, warmup: 2, computeUs: 0, complete: true });
     expect(out.samples).toHaveLength(8);
-    expect(out.samples[0]).toBe(24.275);
+    expect(out.samples[0]).toBe(22.417);
     expect(out.rankInfo[0]).toEqual({ rank: 0, host: 'vm', coords: [0, 0], neighbours: [2, 2, 1, 1] });
     expect(out.rankInfo[3]?.coords).toEqual([1, 1]);
   });
@@ -25,9 +25,13 @@ describe('parseHaloOutput on captured runs', () => {
     const out = parseHaloOutput(fixture('halo-3-chain.txt'));
     expect(out.rankInfo.map((r) => r.neighbours)).toEqual([[1], [0, 2], [1]]);
     expect(out.computeUs).toBe(100);
-    expect(out.elapsedSeconds).toBeCloseTo(0.002012, 6);
+    expect(out.elapsedSeconds).toBeCloseTo(0.003314, 6);
+    // 12 steps in samples of 2.
+    expect([out.steps, out.block, out.samples.length]).toEqual([12, 2, 6]);
     // 100 µs of compute is inside every step.
     expect(Math.min(...out.samples)).toBeGreaterThan(100);
+    // Rank 0's steps sum to its wall time, and no sample is below rank 0's mean (each is the slowest rank's).
+    expect(Math.max(...out.samples)).toBeGreaterThanOrEqual((out.elapsedSeconds! * 1e6) / out.steps);
   });
 
   it('counts the messages that cross hosts, from the hosts the ranks reported', () => {
@@ -44,12 +48,13 @@ describe('parseHaloOutput on captured runs', () => {
 
   it.each([
     ['no header', 'hello\n', /no "hpcrun-halo" header/],
-    ['another version', 'hpcrun-halo 2\n', /format version 2, this reader needs 1/],
+    ['another version', 'hpcrun-halo 1\n', /format version 1, this reader needs 2/],
     ['a sample count that lies', (t: string) => t.replace('samples us 6', 'samples us 7'), /says 7 samples but has 6/],
-    ['a stop that disagrees', (t: string) => t.replace('stop n=6', 'stop n=5'), /stop says n=5 but 6 samples/],
+    ['a stop that disagrees', (t: string) => t.replace('stop n=12', 'stop n=14'), /stop says n=14 steps in blocks of 2, so 7 samples, but 6 were read/],
+    ['no block size', (t: string) => t.replace('meta block 2\n', ''), /meta block undefined is not a whole number/],
     ['a missing rank line', (t: string) => t.replace(/rank 2 [^\n]*\n/, ''), /2 rank lines for 3 ranks/],
     ['an unknown line', (t: string) => t.replace('end', 'bogus'), /unknown line type "bogus"/],
-    ['a negative sample', (t: string) => t.replace('402.786', '-1'), /sample "-1"/],
+    ['a negative sample', (t: string) => t.replace('284.002', '-1'), /sample "-1"/],
   ] as const)('refuses %s with HPCRUN_HALO_OUTPUT (exit 65)', (_name, edit, message) => {
     const text = typeof edit === 'string' ? edit : edit(fixture('halo-3-chain.txt'));
     const error = caught(() => parseHaloOutput(text));
@@ -60,27 +65,32 @@ describe('parseHaloOutput on captured runs', () => {
 });
 
 describe('the halo app argv', () => {
-  it('passes the grid, periodicity, size, steps, warm-up and compute as separate words', () => {
-    expect(haloArgs({ grid: [4, 2, 1], periodic: true, haloBytes: 65536, steps: 100, warmup: 10, computeUs: 250 })).toEqual([
-      '--grid', '4x2x1', '--halo-bytes', '65536', '--steps', '100', '--warmup', '10', '--compute-us', '250', '--periodic',
+  it('passes the grid, periodicity, size, steps, block, warm-up and compute as separate words', () => {
+    expect(haloArgs({ grid: [4, 2, 1], periodic: true, haloBytes: 65536, steps: 100, block: 10, warmup: 10, computeUs: 250 })).toEqual([
+      '--grid', '4x2x1', '--halo-bytes', '65536', '--steps', '100', '--block', '10', '--warmup', '10', '--compute-us', '250', '--periodic',
     ]);
-    expect(haloArgs({ grid: [4], periodic: false, haloBytes: 1, steps: 6, warmup: 0, computeUs: 0 })).toEqual(['--grid', '4', '--halo-bytes', '1', '--steps', '6', '--warmup', '0']);
+    expect(haloArgs({ grid: [4], periodic: false, haloBytes: 1, steps: 6, block: 1, warmup: 0, computeUs: 0 })).toEqual(['--grid', '4', '--halo-bytes', '1', '--steps', '6', '--block', '1', '--warmup', '0']);
   });
 
   it.each([
     [{ haloBytes: 0 }, 'HPCRUN_HALO_BYTES'],
     [{ haloBytes: 2 ** 30 + 1 }, 'HPCRUN_HALO_BYTES'],
-    [{ steps: 5 }, 'HPCRUN_HALO_STEPS'],
+    [{ steps: 5, block: 1 }, 'HPCRUN_HALO_STEPS'],
+    [{ steps: 59 }, 'HPCRUN_HALO_STEPS'],
+    [{ block: 0 }, 'HPCRUN_HALO_ARGS'],
     [{ computeUs: -1 }, 'HPCRUN_HALO_COMPUTE'],
     [{ grid: [0, 2] }, 'HPCRUN_HALO_ARGS'],
   ] as const)('refuses %j (%s, exit 64)', (patch, code) => {
-    const error = caught(() => haloArgs({ grid: [2, 2], periodic: false, haloBytes: 8, steps: 10, warmup: 1, computeUs: 0, ...patch }));
+    const error = caught(() => haloArgs({ grid: [2, 2], periodic: false, haloBytes: 8, steps: 60, block: 10, warmup: 1, computeUs: 0, ...patch }));
     expect([error.code, error.exitCode]).toEqual([code, 64]);
   });
 
-  it('reads sizes with units and defaults to 100 steps without compute', () => {
-    expect(haloSpec({ plan: 'p', haloBytes: '64KiB' })).toEqual({ planDir: 'p', haloBytes: 65536, steps: 100, computeUs: 0 });
-    expect(haloSpec({ plan: 'p', haloBytes: '1MiB', steps: '20', computeUs: '2.5' })).toEqual({ planDir: 'p', haloBytes: 1048576, steps: 20, computeUs: 2.5 });
+  it('reads sizes with units and defaults to 200 steps without compute', () => {
+    expect(haloSpec({ plan: 'p', haloBytes: '64KiB' })).toEqual({ planDir: 'p', haloBytes: 65536, steps: 200, computeUs: 0 });
+    expect(haloSpec({ plan: 'p', haloBytes: '1MiB', steps: '60', computeUs: '2.5' })).toEqual({ planDir: 'p', haloBytes: 1048576, steps: 60, computeUs: 2.5 });
+    // Six samples of ten steps is the fewest a median CI takes.
+    const error = caught(() => haloSpec({ plan: 'p', haloBytes: '1MiB', steps: '59' }));
+    expect([error.code, error.message, error.hint]).toEqual(['HPCRUN_HALO_STEPS', '--steps 59 must be a whole number from 60 to 10000000', 'a sample is the mean of 10 consecutive steps and a median CI needs 6 samples; e.g. --steps 200']);
   });
 });
 

@@ -1,10 +1,10 @@
-// Reader for the halo mini-app's output (format version 1, documented in
+// Reader for the halo mini-app's output (format version 2, documented in
 // mpi-templates/halo/README.md), and the app's argv. Pure: text in, typed value out.
 
 import { fieldReaders } from './fields.js';
 import { inputError, usageError, type HpcrunError } from '../../errors.js';
 
-export const HALO_FORMAT_VERSION = 1;
+export const HALO_FORMAT_VERSION = 2;
 const HEADER = 'hpcrun-halo';
 
 export interface HaloRank {
@@ -23,12 +23,14 @@ export interface HaloOutput {
   periodic: boolean;
   haloBytes: number;
   steps: number;
+  /** Consecutive steps per sample. */
+  block: number;
   warmup: number;
   computeUs: number;
   meta: Record<string, string>;
   /** Every rank's host, grid coordinates and neighbours, indexed by rank. */
   rankInfo: HaloRank[];
-  /** Time of each step in µs: the slowest rank's; warm-up excluded. */
+  /** One per block of `block` consecutive steps (the last may be shorter): the slowest rank's mean step in µs; warm-up excluded. */
   samples: number[];
   elapsedSeconds: number | undefined;
   /** True when the closing `end` line was seen. */
@@ -40,10 +42,14 @@ export interface HaloRunOptions {
   periodic: boolean;
   haloBytes: number;
   steps: number;
+  /** Consecutive steps per sample. */
+  block: number;
   warmup: number;
   computeUs: number;
 }
 
+/** A median's CI needs at least this many samples. */
+export const HALO_MIN_SAMPLES = 6;
 export const HALO_MAX_BYTES = 2 ** 30;
 export const HALO_MAX_STEPS = 10_000_000;
 
@@ -51,10 +57,12 @@ export const HALO_MAX_STEPS = 10_000_000;
 export function haloArgs(o: HaloRunOptions): string[] {
   if (o.grid.length === 0 || o.grid.length > 8 || o.grid.some((g) => !Number.isInteger(g) || g < 1)) throw usageError('HPCRUN_HALO_ARGS', `grid ${o.grid.join('x')} must have 1 to 8 whole extents of at least 1`);
   if (!Number.isInteger(o.haloBytes) || o.haloBytes < 1 || o.haloBytes > HALO_MAX_BYTES) throw usageError('HPCRUN_HALO_BYTES', `--halo-bytes ${o.haloBytes} must be from 1 byte to 1 GiB`, 'give the bytes each rank sends to each neighbour per step, e.g. --halo-bytes 64KiB');
-  if (!Number.isInteger(o.steps) || o.steps < 6 || o.steps > HALO_MAX_STEPS) throw usageError('HPCRUN_HALO_STEPS', `--steps ${o.steps} must be a whole number from 6 to ${HALO_MAX_STEPS}`, 'a median CI needs more than 5 steps; e.g. --steps 100');
+  if (!Number.isInteger(o.block) || o.block < 1 || o.block > HALO_MAX_STEPS) throw usageError('HPCRUN_HALO_ARGS', `block ${o.block} must be a whole number from 1 to ${HALO_MAX_STEPS}`);
+  const fewest = HALO_MIN_SAMPLES * o.block;
+  if (!Number.isInteger(o.steps) || o.steps < fewest || o.steps > HALO_MAX_STEPS) throw usageError('HPCRUN_HALO_STEPS', `--steps ${o.steps} must be a whole number from ${fewest} to ${HALO_MAX_STEPS}`, `a sample is the mean of ${o.block} consecutive steps and a median CI needs ${HALO_MIN_SAMPLES} samples; e.g. --steps ${Math.max(fewest, 200)}`);
   if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > HALO_MAX_STEPS) throw usageError('HPCRUN_HALO_ARGS', `warm-up ${o.warmup} must be a whole number from 0 to ${HALO_MAX_STEPS}`);
   if (!Number.isFinite(o.computeUs) || o.computeUs < 0 || o.computeUs > 1e9) throw usageError('HPCRUN_HALO_COMPUTE', `--compute-us ${o.computeUs} must be a number of microseconds from 0 to 1e9`, 'e.g. --compute-us 500');
-  const args = ['--grid', o.grid.join('x'), '--halo-bytes', String(o.haloBytes), '--steps', String(o.steps), '--warmup', String(o.warmup)];
+  const args = ['--grid', o.grid.join('x'), '--halo-bytes', String(o.haloBytes), '--steps', String(o.steps), '--block', String(o.block), '--warmup', String(o.warmup)];
   if (o.computeUs > 0) args.push('--compute-us', String(o.computeUs));
   if (o.periodic) args.push('--periodic');
   return args;
@@ -94,7 +102,9 @@ export function parseHaloOutput(text: string): HaloOutput {
       case 'stop': {
         const kv = keyValues(f, no);
         stop = { n: int(kv.n, no, 'n'), elapsed: real(kv.elapsed_s, no, 'elapsed_s') };
-        if (stop.n !== samples.length) throw malformed(no, `stop says n=${stop.n} but ${samples.length} samples were read`);
+        const block = Number(meta.block);
+        if (!Number.isInteger(block) || block < 1) throw malformed(no, `meta block ${JSON.stringify(meta.block)} is not a whole number of at least 1`);
+        if (Math.ceil(stop.n / block) !== samples.length) throw malformed(no, `stop says n=${stop.n} steps in blocks of ${block}, so ${Math.ceil(stop.n / block)} samples, but ${samples.length} were read`);
         break;
       }
       case 'end':
@@ -122,6 +132,7 @@ export function parseHaloOutput(text: string): HaloOutput {
     periodic: num('periodic') === 1,
     haloBytes: num('halo_bytes'),
     steps: num('steps'),
+    block: num('block'),
     warmup: num('warmup'),
     computeUs: num('compute_us'),
     meta,
