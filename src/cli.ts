@@ -20,6 +20,7 @@ import { register as registerCalibrate } from './cli/calibrate.js';
 import { register as registerGate } from './cli/gate.js';
 import { register as registerNightly } from './cli/nightly.js';
 import { register as registerReport } from './cli/report.js';
+import { register as registerConnections } from './cli/connections.js';
 
 /** Lets a command set the process exit status without exiting (launch passes on its program's). */
 export interface ExitStatus {
@@ -31,7 +32,7 @@ export function buildProgram(deps: Deps, status: ExitStatus = { code: 0 }): Comm
     .description('Plan, launch and benchmark tightly coupled MPI jobs')
     .version(VERSION, '-V, --version')
     .enablePositionalOptions();
-  for (const register of [registerDemo, registerTestbed, registerLaunch, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict, registerCalibrate, registerReport, registerGate, registerNightly]) {
+  for (const register of [registerDemo, registerTestbed, registerLaunch, registerConnections, registerPlan, registerBench, registerSubmit, registerImport, registerCluster, registerModel, registerPredict, registerCalibrate, registerReport, registerGate, registerNightly]) {
     register(program, deps, status);
   }
   configureTree(program, deps);

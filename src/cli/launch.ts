@@ -24,6 +24,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--bcast', 'copy the program to a per-job folder on every node and run that copy there (for nodes that share no filesystem, as srun --bcast)')
     .option('--stage <file>', 'copy this file into the job\'s folder on every node too (repeatable); ranks start in that folder', (value: string, previous: string[] = []) => [...previous, value])
     .option('--timeout <duration>', 'stop the job after this long, e.g. 90s, 30m, 2h, 1h30m, 3d (at most 365d)')
+    .option('--persist <duration>', 'keep the SSH logins open this long after the launch (as ssh ControlPersist), and use kept ones: the next launch skips every handshake (default: HPCRUN_SSH_PERSIST, else off); `hpcrun connections` lists and stops them')
     .option('--identity <file>', 'SSH private key (default: ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)')
     .option('--user <name>', 'SSH user (default: the current user)')
     .option('--port <n>', 'SSH port (default 22)')
@@ -44,6 +45,7 @@ Examples:
   hpcrun launch --hosts hosts.txt --np 8 --ppn 4 --timeout 2h -- ./wrf.exe
   hpcrun launch --head login01 --hosts hosts.txt --np 128 -- ./solver input.nml
   hpcrun launch --hosts hosts.txt --np 4 --dry-run -- ./a.out
+  hpcrun launch --hosts hosts.txt --persist 10m -- ./a.out    (the next launch within 10 min skips the SSH handshakes)
   hpcrun launch --hosts vms.txt --np 32 --bcast --stage input.nml -- ./solver input.nml
   salloc -N 4 --ntasks-per-node 16 hpcrun launch -- ./app          (srun --mpi=pmix, 64 ranks)
   salloc -N 2 hpcrun launch --launcher mpirun --np 8 -- ./app

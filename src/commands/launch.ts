@@ -31,6 +31,7 @@ export interface LaunchOptions extends SshFlags {
   cluster?: string;
   bcast?: boolean;
   stage?: string[];
+  persist?: string;
 }
 
 export interface LaunchSpec {
@@ -95,11 +96,27 @@ function printDryRun(job: Job, head: string | undefined, deps: Deps): void {
 
 export { sshOptionsOf } from '../providers/select.js';
 
+/** --persist (or HPCRUN_SSH_PERSIST): how long kept SSH logins outlive the launch; checked against the flags it cannot go with. */
+export function persistOf(options: LaunchOptions, deps: Deps): number | undefined {
+  const text = options.persist ?? (deps.env.HPCRUN_SSH_PERSIST || undefined);
+  if (text === undefined) return undefined;
+  const what = options.persist !== undefined ? '--persist' : 'HPCRUN_SSH_PERSIST';
+  const ms = requireDuration(text, what);
+  if (ms < 1000) throw usageError('HPCRUN_PERSIST', `${what} ${text} is shorter than a second`, 'give how long to keep the logins after the launch, e.g. --persist 10m');
+  // Only an explicit flag is refused; the variable is a default that these launches simply do not use.
+  if (options.persist === undefined) return options.head || options.bcast || options.stage?.length || options.slurm ? undefined : ms;
+  const clash = [options.head && '--head', options.bcast && '--bcast', options.stage?.length && '--stage', options.slurm && '--slurm'].filter(Boolean);
+  if (clash.length > 0) {
+    throw usageError('HPCRUN_PERSIST', `--persist keeps this machine's SSH logins for mpirun run here; it does not go with ${clash.join(', ')}`, `drop --persist, or drop ${clash.join(', ')}`);
+  }
+  return ms;
+}
+
 export async function run(options: LaunchOptions, program: string[], deps: Deps): Promise<number> {
   // The cluster store needs zod: loaded only for --cluster.
   const bind = options.cluster && options.plan ? (await import('../providers/gce/index.js')).clusterHosts(options.cluster, deps) : undefined;
   const spec = await toSpec(options, program, bind);
-  const ssh = sshOptionsOf(options);
+  const ssh = { ...sshOptionsOf(options), persistMs: persistOf(options, deps) };
   if (options.head) requireHostName(options.head, '--head');
   const planHosts: InventoryHost[] | undefined = spec.plan ? planInventory(spec.plan) : undefined;
   const choice: LauncherChoice | undefined = options.launcher === undefined ? undefined : options.launcher === 'srun' ? 'srun' : 'mpi';

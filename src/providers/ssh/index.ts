@@ -17,7 +17,8 @@ import { Connections } from './connections.js';
 import { isThisMachine } from './here.js';
 import { type Hold, RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
-import { closeAll, preflight } from './preflight.js';
+import { type PreflightResult, closeAll, preflight } from './preflight.js';
+import { holderFor, knownHostsRecord } from './persist.js';
 import { stageFiles } from './stage.js';
 import { launchDuringPreflight } from './overlap.js';
 import { type NodeWatch, type Stoppable, stoppable, watchNodes } from './watch.js';
@@ -28,6 +29,8 @@ export interface SshOptions {
   port?: number | undefined;
   knownHosts?: string | undefined;
   acceptNewHostKeys?: boolean | undefined;
+  /** Keep the logins open this long after the launch, and use kept ones (persist.ts); mpirun here only. */
+  persistMs?: number | undefined;
 }
 
 export interface SshProviderOptions {
@@ -81,6 +84,10 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
     if (!options.head) nativeAgentPath = await nativeAgent(deps.env);
   };
   let started: Promise<Preflight> | undefined;
+  // Kept logins (--persist): only where mpirun runs here; the command refuses --persist with --head.
+  const persistMs = options.head ? undefined : options.ssh.persistMs;
+  /** With --persist, how a login is made: through the holder. */
+  let openLogin: ((host: string) => Promise<Connection>) | undefined;
   /** Inventory hosts that are this machine, checked by the local probe (early launches only); at most one. */
   let here: string[] = [];
   /** `skipSelf`: check a host that is this machine with the local probe, not an SSH session to itself. */
@@ -93,6 +100,13 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
       throw new HpcrunError('input', 'HPCRUN_DUPLICATE_NODE', `${here.join(' and ')} are one node (both name this machine)`, { hint: 'list each node once in the inventory, under one name' });
     }
     if (here.length > 0) void localReport(preflightOptions.program);
+    if (persistMs) {
+      // Kept logins: no handshake here, and no ssh2 in this process.
+      const holder = await holderFor(options.ssh, persistMs, deps);
+      openLogin = holder.open;
+      const [checked, local] = await Promise.allSettled([preflight(hosts.filter((host) => !here.includes(host)), knownHostsRecord(options.ssh, deps.env), connections, holder.open, preflightOptions.program, preflightOptions.skipUnreachable), localReport(), findAgent()]);
+      return preflightResult(nodes, hosts, checked, local, began, preflightOptions);
+    }
     // An early launch opens the TCP connections first, so sshd starts its side while ssh2 loads.
     const early = skipSelf && !options.head ? new Map(hosts.filter((host) => !here.includes(host)).map((host) => [host, preconnect(host, options.ssh.port ?? 22)])) : undefined;
     try {
@@ -107,7 +121,10 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
     }
     // Where the launcher runs must have the nodes' MPI too: the head node, or this machine.
     const launcherHosts = head ? [...new Set([...hosts, options.head as string])] : hosts.filter((host) => !here.includes(host));
-    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, head?.client, preflightOptions.program, preflightOptions.skipUnreachable, early), head ? undefined : localReport(), findAgent()]);
+    const [checked, local] = await Promise.allSettled([preflight(launcherHosts, settings, connections, (host) => connect(host, settings as SshSettings, head?.client, early?.get(host)), preflightOptions.program, preflightOptions.skipUnreachable), head ? undefined : localReport(), findAgent()]);
+    return preflightResult(nodes, hosts, checked, local, began, preflightOptions);
+  };
+  const preflightResult = (nodes: readonly ProviderNode[], hosts: string[], checked: PromiseSettledResult<PreflightResult>, local: PromiseSettledResult<NodeReport | undefined>, began: number, preflightOptions: PreflightOptions): Preflight => {
     if (checked.status === 'rejected') throw checked.reason;
     if (local.status === 'rejected') throw local.reason;
     // This machine as the node it is in the inventory (its probe checked the program too).
@@ -203,8 +220,9 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
         // A rejected gate is handled by each waiting request; none may be waiting.
         gate.catch(() => undefined);
         const connectLate = async (host: string) => {
-          if (!here.includes(host) || !settings) return undefined;
-          const connection = await connect(host, settings);
+          if (!here.includes(host)) return undefined;
+          const connection = openLogin ? await openLogin(host) : settings ? await connect(host, settings) : undefined;
+          if (!connection) return undefined;
           connections.set(host, connection);
           return connection;
         };

@@ -9,7 +9,7 @@ import { type ProgramCheck, parseProbe, probeArgv } from '../../core/probe.js';
 import { shellJoin } from '../../exec/quote.js';
 import { type NodeReport, PROBE_TIMEOUT_MS, checkSameMpi } from '../checks.js';
 import type { Connections } from './connections.js';
-import { type Connection, type EarlySocket, type SshClient, type SshSettings, connect, exec } from '../../exec/ssh.js';
+import { type Connection, type SshSettings, exec } from '../../exec/ssh.js';
 
 export interface PreflightResult {
   reports: NodeReport[];
@@ -39,8 +39,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-async function probeHost(host: string, settings: SshSettings, connections: Connections, via: SshClient | undefined, program: ProgramCheck | undefined, early: EarlySocket | undefined): Promise<NodeReport> {
-  const connection = connections.get(host) ?? (await connect(host, settings, via, early));
+async function probeHost(host: string, connections: Connections, open: (host: string) => Promise<Connection>, program: ProgramCheck | undefined): Promise<NodeReport> {
+  const connection = connections.get(host) ?? (await open(host));
   connections.set(host, connection);
   // In an early launch the daemon's held session may have run the probe already; if that failed, probe again here.
   const byDaemon = connections.probeByDaemon(host);
@@ -64,10 +64,13 @@ async function probeHost(host: string, settings: SshSettings, connections: Conne
  * Checks every host. `connections` may already hold some (the head node);
  * new ones are added and stay open for the caller, who must close them.
  */
-/** `early`: TCP connections already opened to some hosts (see preconnect), used instead of new ones. */
-export async function preflight(hosts: readonly string[], settings: SshSettings, connections: Connections, via?: SshClient, program?: ProgramCheck, skipUnreachable = false, early?: ReadonlyMap<string, EarlySocket>): Promise<PreflightResult> {
+/**
+ * `open` logs in to a host: connect() (through a head node, on an early TCP
+ * connection), or a kept login (persist.ts). `record` is where new host keys go.
+ */
+export async function preflight(hosts: readonly string[], record: KnownHostsRecord, connections: Connections, open: (host: string) => Promise<Connection>, program?: ProgramCheck, skipUnreachable = false): Promise<PreflightResult> {
   connections.probeCommand = probeCommand(program);
-  const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, settings, connections, via, program, early?.get(host))));
+  const settled = await Promise.allSettled(hosts.map((host) => probeHost(host, connections, open, program)));
   const skipped: PreflightResult['skipped'] = [];
   const outcomes = settled.filter((outcome, index) => {
     const reason = outcome.status === 'rejected' ? (outcome.reason as unknown) : undefined;
@@ -84,12 +87,15 @@ export async function preflight(hosts: readonly string[], settings: SshSettings,
   }
   const reports = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<NodeReport>).value);
   checkDistinctNodes(hosts, connections);
-  await recordNewHostKeys([...connections.values()], settings);
+  await recordNewHostKeys([...connections.values()], record);
   checkSameMpi(reports);
   return { reports, connections, skipped };
 }
 
-async function recordNewHostKeys(connections: readonly Connection[], settings: SshSettings): Promise<void> {
+/** Where preflight records host keys accepted with --accept-new-host-keys. */
+export type KnownHostsRecord = Pick<SshSettings, 'knownHostsFile' | 'knownHostsNamed'>;
+
+async function recordNewHostKeys(connections: readonly Connection[], settings: KnownHostsRecord): Promise<void> {
   const lines = connections.flatMap((connection) => (connection.newKnownHostsLine ? [connection.newKnownHostsLine] : []));
   if (lines.length === 0) return;
   try {

@@ -80,29 +80,45 @@ export function probeSplitter(onProbe: (output: string | Error) => void): (data:
   };
 }
 
-function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold: Hold | undefined): void {
+export interface Request {
+  host?: unknown;
+  command?: unknown;
+  [other: string]: unknown;
+}
+
+/**
+ * Reads a request's first line (JSON, UTF-8) and hands it over with the bytes
+ * that followed it; the socket is then paused, so that what the client sends
+ * next (a command's stdin) waits until its session is open.
+ */
+export function readRequest(socket: Socket, handle: (request: Request, rest: Buffer) => void): void {
   let header = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     header = Buffer.concat([header, chunk]);
     const newline = header.indexOf(0x0a);
     if (newline === -1) return;
     socket.off('data', onData);
-    // Hold what the agent sends next (the daemon's stdin) until its session is open.
     socket.pause();
-    const rest = header.subarray(newline + 1);
-    let request: { host?: unknown; command?: unknown };
+    let request: Request;
     try {
       // UTF-8, as both agents write it: a path with non-ASCII letters arrives intact.
-      request = JSON.parse(header.subarray(0, newline).toString('utf8')) as typeof request;
+      const parsed: unknown = JSON.parse(header.subarray(0, newline).toString('utf8'));
+      request = typeof parsed === 'object' && parsed !== null ? (parsed as Request) : {};
     } catch {
       request = {};
     }
-    void startDaemon(request, rest);
+    handle(request, header.subarray(newline + 1));
   };
+  socket.on('data', onData);
+  socket.on('error', () => socket.destroy());
+}
+
+/** Runs one request's command on its host's connection and relays it over the socket in frames (see frame). */
+export function runRequest(socket: Socket, request: Request, rest: Buffer, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold?: Hold): void {
   const refuse = (host: unknown, why: string) => {
     if (!socket.destroyed) socket.end(Buffer.concat([frame(2, `hpcrun: ${why.replace('HOST', String(host))}\n`), frame(3, '255')]));
   };
-  const startDaemon = async (request: { host?: unknown; command?: unknown }, rest: Buffer) => {
+  const startDaemon = async () => {
     const host = request.host;
     // The probe, if preflight has not run it on this host yet: this session runs it and saves one.
     const probe = hold && typeof host === 'string' && typeof request.command === 'string' ? hold.connections.takeProbe(host) : undefined;
@@ -178,8 +194,7 @@ function serve(socket: Socket, connections: ReadonlyMap<string, Connection>, cha
       refuse(host, `cannot start the daemon on HOST: its connection is gone (${error instanceof Error ? error.message : String(error)})`);
     }
   };
-  socket.on('data', onData);
-  socket.on('error', () => socket.destroy());
+  void startDaemon();
 }
 
 /** With `hold`, daemons wait for preflight (see Hold); without it, preflight has already passed. */
@@ -188,7 +203,7 @@ export async function startRshServer(connections: ReadonlyMap<string, Connection
   const socketPath = join(dir, 'socket');
   const channels = new Set<ClientChannel>();
   // Half-open: the agent ends its side when the daemon's stdin ends, and still reads the output.
-  const server: Server = createServer({ allowHalfOpen: true }, (socket) => serve(socket, connections, channels, hold));
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => readRequest(socket, (request, rest) => runRequest(socket, request, rest, connections, channels, hold)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
