@@ -23,7 +23,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .option('--max-samples <n>', 'sample cap per kind and size (default: the OSU iteration counts)')
     .option('--plan <dir>', '--kind halo: the plan to run (its grid, hosts and rank placement), from `hpcrun plan --grid ... --hosts FILE --out DIR`')
     .option('--halo-bytes <size>', '--kind halo: bytes each rank sends to each grid neighbour per step, e.g. 64KiB')
-    .option('--steps <n>', '--kind halo: timed steps after 10 warm-up steps (default 100)')
+    .option('--steps <n>', '--kind halo: timed steps after 10 warm-up steps, run back to back; a sample is the slowest rank\'s mean over 10 of them (default 200, at least 60)')
     .option('--compute-us <us>', '--kind halo: busy-wait this long in each step before the exchange (default 0)')
     .option('--no-bind', '--kind halo: place every rank on its planned host without pinning it to a core (Open MPI: --map-by seq instead of the rankfile); for nodes that share cores, like the testbed\'s')
     .option('--out <path>', 'write PATH.csv and PATH.json; a directory (DIR/) gets DIR/<date>-bench (default results/<date>-bench)')
