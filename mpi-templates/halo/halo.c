@@ -80,6 +80,7 @@ static int parse_args(int argc, char **argv, options *o, char *err, size_t n) {
   }
   if (o->ndims == 0) return snprintf(err, n, "--grid is required"), 0;
   if (o->bytes < 0) return snprintf(err, n, "--halo-bytes is required"), 0;
+  if (o->block > o->steps) return snprintf(err, n, "--block %ld: more than the %ld steps", o->block, o->steps), 0;
   return 1;
 }
 
@@ -213,17 +214,16 @@ int main(int argc, char **argv) {
     a = b;
   }
   double t1 = a;
-  /* A sample is a block of --block consecutive steps (the last may be
-   * shorter): each rank's mean step over the block, and the slowest rank's of
+  /* A sample is a block of --block consecutive steps (steps left over after
+   * the last whole block are run but not sampled): each rank's mean step over the block, and the slowest rank's of
    * those. Without a barrier a rank's single steps alternate long and short
    * as its neighbours' halos arrive early or late, so one step is not a
    * measure of the period; a block is. One reduction after the run. */
-  long nblocks = (o.steps + o.block - 1) / o.block;
+  long nblocks = o.steps / o.block;
   for (long j = 0; j < nblocks; j++) {
-    long first = j * o.block, last = first + o.block < o.steps ? first + o.block : o.steps;
     double sum = 0;
-    for (long i = first; i < last; i++) sum += local[i];
-    local[j] = sum / (double)(last - first);
+    for (long i = j * o.block; i < (j + 1) * o.block; i++) sum += local[i];
+    local[j] = sum / (double)o.block;
   }
   MPI_Reduce(local, slowest, (int)nblocks, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank == 0) {

@@ -143,7 +143,7 @@ export async function runHaloBench(options: HaloBenchOptions, deps: Deps): Promi
         mpi: { flavour: mpi.flavour, version: mpi.version },
         transport: Object.fromEntries(Object.entries(deps.env).filter((e): e is [string, string] => e[0].startsWith('OMPI_MCA_') && e[1] !== undefined)),
         sizes: [spec.haloBytes],
-        policy: { warmup: HALO_WARMUP, targetRelHalfWidth: null, maxSamples: Math.ceil(spec.steps / HALO_BLOCK), minSamples: null, iterationsPerSample: HALO_BLOCK, stoppingRule: `fixed: ${spec.steps} steps, ${HALO_BLOCK} a sample (${STOPPING_RULE} not applied)`, outlierRule: TUKEY_RULE },
+        policy: { warmup: HALO_WARMUP, targetRelHalfWidth: null, maxSamples: Math.floor(spec.steps / HALO_BLOCK), minSamples: null, iterationsPerSample: HALO_BLOCK, stoppingRule: `fixed: ${spec.steps} steps, ${HALO_BLOCK} a sample (${STOPPING_RULE} not applied)`, outlierRule: TUKEY_RULE },
         timerResolutionUs: output ? Number(output.meta.wtick_us) || null : null,
         plan: { dir: spec.planDir, policy: plan.job.policy, grid, periodic: plan.job.periodic, rankToHost },
         notes: [

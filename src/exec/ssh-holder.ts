@@ -5,7 +5,7 @@
 // {"error":...} if the SSH settings cannot be used), then serves its socket
 // until it has been idle for persistMs, or is told to stop.
 
-import { rm } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { type Connection, connect, resolveSshSettings, type SshSettings } from './ssh.js';
@@ -62,11 +62,14 @@ async function main(): Promise<void> {
   let idleSince: number | null = Date.now();
   let idleTimer: { clear(): void } | undefined;
 
+  let socketInode: number | undefined;
   const stop = async () => {
     for (const channel of channels) channel.close();
     for (const connection of connections.values()) connection.client.end();
     server.close();
-    await rm(start.socketPath, { force: true });
+    // Only this holder's own socket: another holder may have replaced a path it thought stale.
+    const now = await lstat(start.socketPath).catch(() => undefined);
+    if (now && now.ino === socketInode) await rm(start.socketPath, { force: true });
     process.exit(0);
   };
   const idle = () => {
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
         connection.client.on('close', () => {
           if (connections.get(host) === connection) connections.delete(host);
           // Each launch that uses this login learns it is gone, as from its own connection's close.
-          for (const watcher of watchers.get(host) ?? []) watcher.end();
+          for (const watcher of watchers.get(host) ?? []) watcher.destroy();
           watchers.delete(host);
         });
         return connection;
@@ -123,15 +126,18 @@ async function main(): Promise<void> {
     readRequest(socket, (request, rest) => {
       const host = typeof request.host === 'string' ? request.host : undefined;
       if (request.op === 'open' || request.op === 'exec') busy(socket);
+      // The latest launch's --persist sets how long the logins outlive it.
+      if (request.op === 'open' && typeof request.persistMs === 'number' && request.persistMs >= 1000) start.persistMs = request.persistMs;
       switch (request.op) {
         case 'open':
           if (!host) return void socket.end(`${JSON.stringify({ ok: false, error: { kind: 'internal', code: 'HPCRUN_SSH_HOLDER', message: 'an open request names no host' } })}\n`);
           login(host).then(
             (connection) => {
               if (socket.destroyed) return;
-              // A key accepted with --accept-new-host-keys is recorded by the launch; only the first one is told.
+              // A key accepted with --accept-new-host-keys is given to every launch that opens the login:
+              // the launch records it, and a launch that failed first has not. (Once recorded, known_hosts
+              // has changed, so later launches use another holder.)
               const line = connection.newKnownHostsLine;
-              connection.newKnownHostsLine = undefined;
               socket.write(`${JSON.stringify({ ok: true, fingerprint: connection.hostKeyFingerprint, ...(line ? { newKnownHostsLine: line } : {}) })}\n`);
               const set = watchers.get(host) ?? new Set<Socket>();
               set.add(socket);
@@ -173,8 +179,19 @@ async function main(): Promise<void> {
       process.exit(0);
     }
     await rm(start.socketPath, { force: true });
-    await listen(server, start.socketPath);
+    try {
+      await listen(server, start.socketPath);
+    } catch (again) {
+      // Two holders found the same stale file: the other one listens now.
+      if ((again as NodeJS.ErrnoException).code === 'EADDRINUSE' && (await answers(start.socketPath))) {
+        say({ ready: true });
+        process.exit(0);
+      }
+      say({ error: toWire(again) });
+      process.exit(1);
+    }
   }
+  socketInode = (await lstat(start.socketPath)).ino;
   idle();
   say({ ready: true });
   process.stdout.end();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKernel } from '../../src/kernels/index.js';
-import { INVENTORY, ROOT, STATE_DIR, finished, hpcrunOn, ranksByHost } from './cluster.js';
+import { INVENTORY, ROOT, STATE_DIR, finished, hpcrun, hpcrunOn, ranksByHost, stderrUntil } from './cluster.js';
 
 let rankhost: string;
 let scratch: string;
@@ -116,6 +116,30 @@ describe('launch --persist', () => {
     expect(await sshSessions('hpcrun-n2')).toBe(1);
     await until('the holder to end', async () => (await sshSessions('hpcrun-n2')) === 0, 10_000);
     expect(await holders()).toEqual([]);
+  });
+
+  it('a node that dies during a run on kept logins is named, and the job stops within 30 s', async () => {
+    const child = hpcrunOn('hpcrun-n1', ['launch', '--hosts', INVENTORY, '--np', '3', '--ppn', '1', '--persist', '1m', '--', 'sleep', '79']);
+    await stderrUntil(child, /preflight:/);
+    const sleeping = async () => {
+      const pids = (await execa('ip', ['netns', 'pids', 'hpcrun-n2'])).stdout.split('\n').filter(Boolean);
+      return pids.length > 0 && (await execa('ps', ['-o', 'args=', '-p', pids.join(',')], { reject: false })).stdout.includes('sleep 79');
+    };
+    await until('sleep on hpcrun-n2', sleeping);
+    const killed = Date.now();
+    // The node dies: every process in its namespace, the kept login's sshd session included.
+    for (const pid of (await execa('ip', ['netns', 'pids', 'hpcrun-n2'])).stdout.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
+    try {
+      const result = await finished(child);
+      expect(Date.now() - killed).toBeLessThan(30_000);
+      expect(result.exitCode, result.stderr).not.toBe(0);
+      // hpcrun's own watch heard it through the holder, as it hears a direct connection close.
+      expect(result.stderr).toMatch(/HPCRUN_NODE_LOST: lost hpcrun-n2 during the run/);
+      // The holder let go of the dead login and keeps the live one.
+      await until('the holder to let go of hpcrun-n2', async () => (await holders())[0]?.hosts.join(',') === 'hpcrun-n3');
+    } finally {
+      expect((await hpcrun(['testbed', 'up', '--nodes', '3'])).exitCode).toBe(0);
+    }
   });
 
   it('a kept login lost with its node is let go, and the next launch logs in again', async () => {

@@ -9,7 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { persistOf } from '../../src/commands/launch.js';
 import type { Deps } from '../../src/deps.js';
 import { HpcrunError } from '../../src/errors.js';
-import { holderKey, persistDir } from '../../src/providers/ssh/persist.js';
+import { absoluteSsh, holderFor, holderKey, persistDir } from '../../src/providers/ssh/persist.js';
+import { exec } from '../../src/exec/ssh.js';
+import { frame } from '../../src/providers/ssh/rsh-server.js';
+import { createServer, type Socket } from 'node:net';
 import { caught, runCli } from '../helpers/cli.js';
 
 const deps = (env: Deps['env'] = {}) => ({ env }) as Deps;
@@ -45,12 +48,7 @@ describe('persistDir: a folder only this user can enter', () => {
       await symlink(target, dir);
     }, /it is not a folder/],
     ['a file', async (dir: string) => writeFile(dir, ''), /it is not a folder/],
-    ['another user\'s', async (dir: string) => {
-      await mkdir(dir, { mode: 0o700 });
-      await chown(dir, 65534, 65534);
-    }, /it belongs to uid 65534, not to you/],
   ])('refuses a folder that is %s (HPCRUN_PERSIST_DIR_UNSAFE, exit 69)', async (_what, make, message) => {
-    if (_what === 'another user\'s' && process.getuid?.() !== 0) return; // chown needs root
     const runtime = await mkdtemp(join(tmpdir(), 'hpcrun-xdg-'));
     await make(join(runtime, 'hpcrun'));
     const error = await rejection(persistDir({ XDG_RUNTIME_DIR: runtime }));
@@ -58,6 +56,15 @@ describe('persistDir: a folder only this user can enter', () => {
     expect(error.message).toMatch(message);
     expect(error.hint).toMatch(/remove .*hpcrun/);
   });
+});
+
+it.skipIf(process.getuid?.() !== 0)('persistDir refuses another user\'s folder (chown needs root)', async () => {
+  const runtime = await mkdtemp(join(tmpdir(), 'hpcrun-xdg-'));
+  await mkdir(join(runtime, 'hpcrun'), { mode: 0o700 });
+  await chown(join(runtime, 'hpcrun'), 65534, 65534);
+  const error = await rejection(persistDir({ XDG_RUNTIME_DIR: runtime }));
+  expect([error.code, error.exitCode]).toEqual(['HPCRUN_PERSIST_DIR_UNSAFE', 69]);
+  expect(error.message).toMatch(/it belongs to uid 65534, not to you/);
 });
 
 describe('holderKey: one holder per set of SSH settings', () => {
@@ -115,5 +122,78 @@ describe('--persist', () => {
     const result = await runCli(['launch', '--hosts', join(dir, 'hosts'), '--persist', '10m', '--head', 'nodeA', '--', 'true'], { cwd: dir });
     expect(result.code).toBe(64);
     expect(result.err).toMatch(/HPCRUN_PERSIST: --persist keeps this machine's SSH logins for mpirun run here; it does not go with --head/);
+  });
+});
+
+describe('absoluteSsh: the holder runs in /, so relative paths are made absolute from the launch\'s folder', () => {
+  it('resolves --identity and --known-hosts, or their variables, and leaves the rest', () => {
+    expect(absoluteSsh({ identity: 'keys/id', knownHosts: 'kh', user: 'u' }, {}, '/home/u/job')).toEqual({ identity: '/home/u/job/keys/id', knownHosts: '/home/u/job/kh', user: 'u' });
+    expect(absoluteSsh({}, { HPCRUN_SSH_IDENTITY: 'id', HPCRUN_SSH_KNOWN_HOSTS: '/etc/kh' }, '/w')).toEqual({ identity: '/w/id', knownHosts: '/etc/kh' });
+    expect(absoluteSsh({ port: 2222 }, {}, '/w')).toEqual({ port: 2222, identity: undefined, knownHosts: undefined });
+  });
+});
+
+// The launch side of the holder protocol (persist.ts) against a small stand-in
+// that speaks it on the holder's socket; the real holder, on real sshd, is in
+// test/integration/persist.test.ts. What is checked here is that a kept login
+// behaves as an ssh2 connection does for exec() and for the node watch.
+describe('a kept login, as the launch sees it', () => {
+  async function standIn() {
+    const runtime = await mkdtemp(join(tmpdir(), 'hpcrun-xdg-'));
+    const env = { XDG_RUNTIME_DIR: runtime, HOME: runtime, USER: 'u' };
+    const socketPath = join(await persistDir(env), `${await holderKey({}, env)}.sock`);
+    const opens: Socket[] = [];
+    const all = new Set<Socket>();
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      all.add(socket);
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        if (text.includes('\n')) return;
+        text += chunk.toString();
+        const newline = text.indexOf('\n');
+        if (newline === -1) return;
+        const request = JSON.parse(text.slice(0, newline)) as { op: string; command?: string };
+        if (request.op === 'status') socket.end(`${JSON.stringify({ pid: 1, hosts: [], persistMs: 1000, idleMs: 0, clients: 0 })}\n`);
+        else if (request.op === 'open') {
+          socket.write(`${JSON.stringify({ ok: true, fingerprint: 'SHA256:x' })}\n`);
+          opens.push(socket);
+        } else if (request.command === 'fail') socket.end(Buffer.concat([frame(1, 'out'), frame(2, 'err'), frame(3, '3')]));
+        // 'hang': no answer at all
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const holder = await holderFor({}, 60_000, deps(env));
+    const close = () => {
+      for (const socket of all) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { holder, opens, close };
+  }
+
+  it('passes on the command\'s output and status, and a timeout as TIMEOUT (not an exit status)', async () => {
+    const { holder, close } = await standIn();
+    const login = await holder.open('node1');
+    expect(login.hostKeyFingerprint).toBe('SHA256:x');
+    expect(await exec(login.client, 'fail')).toEqual({ exitCode: 3, signal: undefined, stdout: 'out', stderr: 'err' });
+    const hung = await exec(login.client, 'hang', { timeoutMs: 200 });
+    expect([hung.exitCode, hung.signal]).toEqual([undefined, 'TIMEOUT']);
+    login.client.end();
+    await close();
+  });
+
+  it('tells the node watch when the holder loses the login, and not when the launch lets it go', async () => {
+    const { holder, opens, close } = await standIn();
+    const lost = await holder.open('node1');
+    const kept = await holder.open('node2');
+    const closed: string[] = [];
+    lost.client.on('close', () => closed.push('node1'));
+    kept.client.on('close', () => closed.push('node2'));
+    // The holder ends node1's open request (its login is gone); the launch lets go of node2's.
+    opens[0]!.end();
+    kept.client.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toEqual(['node1']);
+    await close();
   });
 });

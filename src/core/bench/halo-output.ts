@@ -30,7 +30,7 @@ export interface HaloOutput {
   meta: Record<string, string>;
   /** Every rank's host, grid coordinates and neighbours, indexed by rank. */
   rankInfo: HaloRank[];
-  /** One per block of `block` consecutive steps (the last may be shorter): the slowest rank's mean step in µs; warm-up excluded. */
+  /** One per whole block of `block` consecutive steps (steps left over are not sampled): the slowest rank's mean step in µs; warm-up excluded. */
   samples: number[];
   elapsedSeconds: number | undefined;
   /** True when the closing `end` line was seen. */
@@ -104,7 +104,7 @@ export function parseHaloOutput(text: string): HaloOutput {
         stop = { n: int(kv.n, no, 'n'), elapsed: real(kv.elapsed_s, no, 'elapsed_s') };
         const block = Number(meta.block);
         if (!Number.isInteger(block) || block < 1) throw malformed(no, `meta block ${JSON.stringify(meta.block)} is not a whole number of at least 1`);
-        if (Math.ceil(stop.n / block) !== samples.length) throw malformed(no, `stop says n=${stop.n} steps in blocks of ${block}, so ${Math.ceil(stop.n / block)} samples, but ${samples.length} were read`);
+        if (Math.floor(stop.n / block) !== samples.length) throw malformed(no, `stop says n=${stop.n} steps in blocks of ${block}, so ${Math.floor(stop.n / block)} samples, but ${samples.length} were read`);
         break;
       }
       case 'end':

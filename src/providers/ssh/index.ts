@@ -18,7 +18,7 @@ import { isThisMachine } from './here.js';
 import { type Hold, RSH_AGENT, startRshServer } from './rsh-server.js';
 import { captureOnHead, runJobOnHead } from './head.js';
 import { type PreflightResult, closeAll, preflight } from './preflight.js';
-import { holderFor, knownHostsRecord } from './persist.js';
+import { absoluteSsh, holderFor, knownHostsRecord } from './persist.js';
 import { stageFiles } from './stage.js';
 import { launchDuringPreflight } from './overlap.js';
 import { type NodeWatch, type Stoppable, stoppable, watchNodes } from './watch.js';
@@ -102,9 +102,10 @@ export function sshProvider(options: SshProviderOptions, deps: Deps): Provider {
     if (here.length > 0) void localReport(preflightOptions.program);
     if (persistMs) {
       // Kept logins: no handshake here, and no ssh2 in this process.
-      const holder = await holderFor(options.ssh, persistMs, deps);
+      const ssh = absoluteSsh(options.ssh, deps.env, deps.cwd);
+      const holder = await holderFor(ssh, persistMs, deps);
       openLogin = holder.open;
-      const [checked, local] = await Promise.allSettled([preflight(hosts.filter((host) => !here.includes(host)), knownHostsRecord(options.ssh, deps.env), connections, holder.open, preflightOptions.program, preflightOptions.skipUnreachable), localReport(), findAgent()]);
+      const [checked, local] = await Promise.allSettled([preflight(hosts.filter((host) => !here.includes(host)), knownHostsRecord(ssh, deps.env), connections, holder.open, preflightOptions.program, preflightOptions.skipUnreachable), localReport(), findAgent()]);
       return preflightResult(nodes, hosts, checked, local, began, preflightOptions);
     }
     // An early launch opens the TCP connections first, so sshd starts its side while ssh2 loads.

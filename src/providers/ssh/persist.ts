@@ -33,7 +33,7 @@ import { EventEmitter } from 'node:events';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { homedir, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from '../../deps.js';
 import { type ErrorKind, HpcrunError } from '../../errors.js';
@@ -128,6 +128,18 @@ export async function holderKey(ssh: SshOptions, env: Deps['env']): Promise<stri
   return createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
 }
 
+/**
+ * The SSH options with --identity and --known-hosts (or their HPCRUN_SSH_*
+ * variables) made absolute from the launch's folder: the holder runs in /,
+ * and a relative path there would name another file, or none (and then
+ * --accept-new-host-keys would accept every key).
+ */
+export function absoluteSsh(ssh: SshOptions, env: Deps['env'], cwd: string): SshOptions {
+  const identity = ssh.identity ?? env.HPCRUN_SSH_IDENTITY;
+  const knownHosts = ssh.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
+  return { ...ssh, identity: identity === undefined ? undefined : resolve(cwd, identity), knownHosts: knownHosts === undefined ? undefined : resolve(cwd, knownHosts) };
+}
+
 /** Where new host keys are recorded, as resolveSshSettings decides it (the holder checks that the file can be used). */
 export function knownHostsRecord(ssh: SshOptions, env: Deps['env']): KnownHostsRecord {
   const named = ssh.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
@@ -147,28 +159,37 @@ function request(socketPath: string, body: object): Promise<Socket> {
   });
 }
 
-/** The first line the socket sends, parsed; rejects if it closes first. */
-function firstLine(socket: Socket): Promise<unknown> {
+/** The first line the socket sends, parsed; rejects if it closes first or says nothing for `timeoutMs`. */
+function firstLine(socket: Socket, timeoutMs?: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let text = '';
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`the SSH holder did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    const done = (error: Error | undefined, value?: unknown) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (error) reject(error);
+      else resolve(value);
+    };
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const newline = text.indexOf('\n');
       if (newline === -1) return;
-      socket.off('data', onData);
-      socket.off('close', onClose);
       try {
-        resolve(JSON.parse(text.slice(0, newline)));
+        done(undefined, JSON.parse(text.slice(0, newline)));
       } catch (error) {
-        reject(error);
+        done(error as Error);
       }
     };
-    const onClose = () => reject(new Error('the SSH holder closed the connection without answering'));
+    const onClose = () => done(new Error('the SSH holder closed the connection without answering'));
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.on('error', () => undefined);
   });
 }
+
+/** How long a holder may take to start (read its settings) or to answer a status request. */
+const HOLDER_ANSWER_MS = 10_000;
 
 /** Starts a holder process and waits for its ready line (or its error, e.g. an unreadable --identity). */
 async function startHolder(start: HolderStart, deps: Deps): Promise<void> {
@@ -176,13 +197,31 @@ async function startHolder(start: HolderStart, deps: Deps): Promise<void> {
   child.stdin.end(`${JSON.stringify(start)}\n`);
   const answer = await new Promise<{ ready?: boolean; error?: WireError }>((resolve, reject) => {
     let text = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the SSH holder did not start within ${HOLDER_ANSWER_MS / 1000} s`));
+    }, HOLDER_ANSWER_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const newline = text.indexOf('\n');
-      if (newline !== -1) resolve(JSON.parse(text.slice(0, newline)) as { ready?: boolean; error?: WireError });
+      if (newline === -1) return;
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(text.slice(0, newline)) as { ready?: boolean; error?: WireError });
+      } catch {
+        reject(new Error(`the SSH holder said ${JSON.stringify(text.slice(0, newline))}`));
+      }
     });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the SSH holder exited with ${code} before it was ready`)));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the SSH holder exited with ${code} before it was ready`));
+    });
+  }).catch((error: Error) => {
+    throw new HpcrunError('preflight', 'HPCRUN_SSH_HOLDER', `cannot start the SSH holder for --persist: ${error.message}`, { hint: 'launch without --persist, and report this if it persists' });
   });
   // Nothing of the holder may keep this process alive: its pipes go, and it is not waited for.
   child.stdin.destroy();
@@ -197,21 +236,40 @@ export interface Holder {
   open(host: string): Promise<Connection>;
 }
 
-/** The holder for these settings, started if none runs yet. */
+/** The holder for these settings, started if none runs yet. `ssh` must be absoluteSsh's. */
 export async function holderFor(ssh: SshOptions, persistMs: number, deps: Deps): Promise<Holder> {
   const socketPath = join(await persistDir(deps.env), `${await holderKey(ssh, deps.env)}.sock`);
+  const start = { socketPath, persistMs, ssh };
   const alive = await holderStatus(socketPath).catch(() => undefined);
-  if (!alive) await startHolder({ socketPath, persistMs, ssh }, deps);
-  return { socketPath, open: (host) => openHeld(socketPath, host) };
+  if (!alive) await startHolder(start, deps);
+  // A holder that ended between the check and the open (its idle time ran out) is started again, once.
+  let restarted: Promise<void> | undefined;
+  const open = async (host: string): Promise<Connection> => {
+    try {
+      return await openHeld(socketPath, host, persistMs);
+    } catch (error) {
+      if (!(error instanceof HolderGone)) throw error;
+      await (restarted ??= startHolder(start, deps));
+      return openHeld(socketPath, host, persistMs);
+    }
+  };
+  return { socketPath, open };
 }
 
-async function openHeld(socketPath: string, host: string): Promise<Connection> {
-  const socket = await request(socketPath, { op: 'open', host }).catch((error: Error) => {
-    throw new HpcrunError('preflight', 'HPCRUN_SSH_HOLDER', `${host}: the SSH holder at ${socketPath} did not answer (${error.message})`, {
+/** The holder was not there to answer (it ended, or never started). */
+class HolderGone extends HpcrunError {}
+
+async function openHeld(socketPath: string, host: string, persistMs: number): Promise<Connection> {
+  const gone = (why: string) =>
+    new HolderGone('preflight', 'HPCRUN_SSH_HOLDER', `${host}: the SSH holder at ${socketPath} did not answer (${why})`, {
       hint: 'run the launch again (a new holder starts), or launch without --persist',
     });
+  const socket = await request(socketPath, { op: 'open', host, persistMs }).catch((error: Error) => {
+    throw gone(error.message);
   });
-  const answer = (await firstLine(socket)) as { ok?: boolean; fingerprint?: string; newKnownHostsLine?: string; error?: WireError };
+  const answer = (await firstLine(socket).catch((error: Error) => {
+    throw gone(error.message);
+  })) as { ok?: boolean; fingerprint?: string; newKnownHostsLine?: string; error?: WireError };
   if (!answer.ok) {
     socket.destroy();
     throw answer.error ? fromWire(answer.error) : new HpcrunError('preflight', 'HPCRUN_SSH_HOLDER', `${host}: the SSH holder refused the login`);
@@ -223,7 +281,7 @@ async function openHeld(socketPath: string, host: string): Promise<Connection> {
 export async function holderStatus(socketPath: string): Promise<HolderStatus> {
   const socket = await request(socketPath, { op: 'status' });
   try {
-    return (await firstLine(socket)) as HolderStatus;
+    return (await firstLine(socket, HOLDER_ANSWER_MS)) as HolderStatus;
   } finally {
     socket.destroy();
   }
@@ -232,7 +290,7 @@ export async function holderStatus(socketPath: string): Promise<HolderStatus> {
 /** Asks the holder at socketPath to close its logins and exit. */
 export async function stopHolder(socketPath: string): Promise<void> {
   const socket = await request(socketPath, { op: 'stop' });
-  await firstLine(socket).finally(() => socket.destroy());
+  await firstLine(socket, HOLDER_ANSWER_MS).finally(() => socket.destroy());
 }
 
 /**
@@ -241,13 +299,19 @@ export async function stopHolder(socketPath: string): Promise<void> {
  * the holder loses it.
  */
 class HeldClient extends EventEmitter {
+  private released = false;
+
   constructor(
     private readonly socketPath: string,
     private readonly host: string,
     private readonly watch: Socket,
   ) {
     super();
-    watch.on('close', () => this.emit('close'));
+    // The holder ends this request when it loses the login (or it dies): the launch's node watch hears 'close'.
+    watch.on('end', () => watch.destroy());
+    watch.on('close', () => {
+      if (!this.released) this.emit('close');
+    });
     watch.on('error', () => undefined);
   }
 
@@ -258,8 +322,10 @@ class HeldClient extends EventEmitter {
     callback(undefined, new HeldChannel(socket));
   }
 
+  /** Lets go of the login; the holder keeps it. */
   end(): void {
-    this.watch.end();
+    this.released = true;
+    this.watch.destroy();
   }
 
   sftp(callback: (error: Error) => void): void {
@@ -275,7 +341,6 @@ class HeldClient extends EventEmitter {
 class HeldChannel extends EventEmitter {
   readonly stderr = new EventEmitter();
   private buffered = Buffer.alloc(0);
-  private status: number | undefined;
 
   constructor(private readonly socket: Socket) {
     super();
@@ -283,10 +348,9 @@ class HeldChannel extends EventEmitter {
     // The remote command has ended (its status came last): nothing more goes to it either, as when an SSH channel closes.
     socket.on('end', () => socket.end());
     socket.on('error', (error: Error) => this.stderr.emit('data', Buffer.from(`hpcrun: the SSH holder: ${error.message}\n`)));
-    socket.on('close', () => {
-      this.emit('exit', this.status ?? 255);
-      this.emit('close');
-    });
+    // As an SSH channel: 'exit' only when the command's status came (a channel closed by a
+    // timeout, or lost with its login, has none), then 'close'.
+    socket.on('close', () => this.emit('close'));
   }
 
   private decode(chunk: Buffer): void {
@@ -299,7 +363,10 @@ class HeldChannel extends EventEmitter {
       this.buffered = this.buffered.subarray(5 + length);
       if (type === 1) this.emit('data', payload);
       else if (type === 2) this.stderr.emit('data', payload);
-      else if (type === 3) this.status = Number(payload.toString()) || 0;
+      else if (type === 3) {
+        const status = Number(payload.toString());
+        this.emit('exit', Number.isInteger(status) ? status : 255);
+      }
     }
   }
 

@@ -116,6 +116,8 @@ export function readRequest(socket: Socket, handle: (request: Request, rest: Buf
 /** Runs one request's command on its host's connection and relays it over the socket in frames (see frame). */
 export function runRequest(socket: Socket, request: Request, rest: Buffer, connections: ReadonlyMap<string, Connection>, channels: Set<ClientChannel>, hold?: Hold): void {
   const refuse = (host: unknown, why: string) => {
+    // Read (and drop) whatever the client still sends, so that its end arrives and the socket closes.
+    socket.resume();
     if (!socket.destroyed) socket.end(Buffer.concat([frame(2, `hpcrun: ${why.replace('HOST', String(host))}\n`), frame(3, '255')]));
   };
   const startDaemon = async () => {
