@@ -36,3 +36,14 @@ export function caught(fn: () => unknown): HpcrunError {
   }
   throw new Error('expected an HpcrunError');
 }
+
+/** The HpcrunError that a promise rejects with; fails the test if it resolves or rejects with something else. */
+export async function rejected(promise: Promise<unknown>): Promise<HpcrunError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HpcrunError) return error;
+    throw error;
+  }
+  throw new Error('expected an HpcrunError');
+}

@@ -8,24 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { persistOf } from '../../src/commands/launch.js';
 import type { Deps } from '../../src/deps.js';
-import { HpcrunError } from '../../src/errors.js';
 import { absoluteSsh, holderFor, holderKey, persistDir } from '../../src/providers/ssh/persist.js';
 import { exec } from '../../src/exec/ssh.js';
 import { frame } from '../../src/providers/ssh/rsh-server.js';
 import { createServer, type Socket } from 'node:net';
-import { caught, runCli } from '../helpers/cli.js';
+import { caught, rejected, runCli } from '../helpers/cli.js';
 
 const deps = (env: Deps['env'] = {}) => ({ env }) as Deps;
 
-async function rejection(promise: Promise<unknown>): Promise<HpcrunError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HpcrunError) return error;
-    throw error;
-  }
-  throw new Error('expected an HpcrunError');
-}
 
 describe('persistDir: a folder only this user can enter', () => {
   it('makes $XDG_RUNTIME_DIR/hpcrun with mode 0700', async () => {
@@ -51,7 +41,7 @@ describe('persistDir: a folder only this user can enter', () => {
   ])('refuses a folder that is %s (HPCRUN_PERSIST_DIR_UNSAFE, exit 69)', async (_what, make, message) => {
     const runtime = await mkdtemp(join(tmpdir(), 'hpcrun-xdg-'));
     await make(join(runtime, 'hpcrun'));
-    const error = await rejection(persistDir({ XDG_RUNTIME_DIR: runtime }));
+    const error = await rejected(persistDir({ XDG_RUNTIME_DIR: runtime }));
     expect([error.code, error.exitCode]).toEqual(['HPCRUN_PERSIST_DIR_UNSAFE', 69]);
     expect(error.message).toMatch(message);
     expect(error.hint).toMatch(/remove .*hpcrun/);
@@ -62,7 +52,7 @@ it.skipIf(process.getuid?.() !== 0)('persistDir refuses another user\'s folder (
   const runtime = await mkdtemp(join(tmpdir(), 'hpcrun-xdg-'));
   await mkdir(join(runtime, 'hpcrun'), { mode: 0o700 });
   await chown(join(runtime, 'hpcrun'), 65534, 65534);
-  const error = await rejection(persistDir({ XDG_RUNTIME_DIR: runtime }));
+  const error = await rejected(persistDir({ XDG_RUNTIME_DIR: runtime }));
   expect([error.code, error.exitCode]).toEqual(['HPCRUN_PERSIST_DIR_UNSAFE', 69]);
   expect(error.message).toMatch(/it belongs to uid 65534, not to you/);
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HpcrunError } from '../../src/errors.js';
+import { rejected } from '../helpers/cli.js';
 import {
   CSV_COLUMNS,
   SCHEMA_VERSION,
@@ -38,15 +39,7 @@ const meta = () => baseMetadata({ name: 't', command: 'bench', date: '2025-03-04
 const latencyRow = () =>
   rowFromSamples({ kind: 'latency', hostA: 'n1', hostB: 'n2', bytes: 8, unit: 'us', rawSamples: [5, 5.1, 4.9, 5, 5.2, 5, 5.05, 40], stopReason: 'ci-target' });
 
-async function caught(promise: Promise<unknown>): Promise<HpcrunError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HpcrunError) return error;
-    throw error;
-  }
-  throw new Error('expected an HpcrunError');
-}
+
 
 describe('result rows', () => {
   it('builds a measured row from all the samples: the 40 us sample is counted by Tukey, not dropped', () => {
@@ -100,7 +93,7 @@ describe('writing and reading result sets', () => {
   ])('refuses $name with an output error before anything is written', async ({ setup }) => {
     const target = setup();
     const before = readdirSync(dir).sort();
-    const error = await caught(prepareOutput(target, dir, OUT));
+    const error = await rejected(prepareOutput(target, dir, OUT));
     expect(error).toMatchObject({ kind: 'output', code: 'HPCRUN_OUTPUT_UNWRITABLE', exitCode: 73 });
     expect(readdirSync(dir).sort()).toEqual(before);
   });
@@ -170,7 +163,7 @@ describe('reader validation', () => {
   });
 
   it('reports a missing result set as not-found', async () => {
-    expect(await caught(readResultSet(join(dir, 'nope'), dir))).toMatchObject({ kind: 'not-found', exitCode: 66 });
+    expect(await rejected(readResultSet(join(dir, 'nope'), dir))).toMatchObject({ kind: 'not-found', exitCode: 66 });
   });
 });
 
@@ -256,7 +249,7 @@ describe('choosing the output: never a silent overwrite, directories get a dated
       else writeFileSync(join(dir, path), 'earlier run');
     }
     if (expected.startsWith('HPCRUN_')) {
-      const error = await caught(prepareOutput(out, dir, { ...OUT, force }));
+      const error = await rejected(prepareOutput(out, dir, { ...OUT, force }));
       expect(error).toMatchObject({ kind: 'output', code: expected, exitCode: 73 });
       expect(error.hint).toMatch(/--force/);
       for (const path of before) expect(readFileSync(join(dir, path), 'utf8')).toBe('earlier run');
