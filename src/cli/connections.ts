@@ -13,7 +13,7 @@ export function register(program: Command, deps: Deps, status: ExitStatus): void
     .command('connections')
     .description('list the SSH logins kept by `launch --persist`, or close them')
     .option('--stop', 'close every kept login and end the holders')
-    .option('--json', 'print the holders as JSON: [{socketPath, pid, hosts, persistMs, idleMs, clients}]')
+    .option('--json', 'print the holders as JSON: [{socketPath, pid, hosts, persistMs, idleMs, clients, stopped}]')
     .addHelpText(
       'after',
       `
