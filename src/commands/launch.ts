@@ -103,9 +103,9 @@ export function persistOf(options: LaunchOptions, deps: Deps): number | undefine
   const what = options.persist !== undefined ? '--persist' : 'HPCRUN_SSH_PERSIST';
   const ms = requireDuration(text, what);
   if (ms < 1000) throw usageError('HPCRUN_PERSIST', `${what} ${text} is shorter than a second`, 'give how long to keep the logins after the launch, e.g. --persist 10m');
-  // Only an explicit flag is refused; the variable is a default that these launches simply do not use.
-  if (options.persist === undefined) return options.head || options.bcast || options.stage?.length || options.slurm ? undefined : ms;
   const clash = [options.head && '--head', options.bcast && '--bcast', options.stage?.length && '--stage', options.slurm && '--slurm'].filter(Boolean);
+  // Only an explicit flag is refused; the variable is a default that these launches simply do not use.
+  if (options.persist === undefined) return clash.length > 0 ? undefined : ms;
   if (clash.length > 0) {
     throw usageError('HPCRUN_PERSIST', `--persist keeps this machine's SSH logins for mpirun run here; it does not go with ${clash.join(', ')}`, `drop --persist, or drop ${clash.join(', ')}`);
   }
