@@ -4,12 +4,12 @@
 // started mpirun to run the daemon's command on the connection its preflight
 // already opened and verified. Called as `rsh-agent [ssh options] HOST WORD...`;
 // the words are joined with spaces as ssh does. It relays stdin, stdout,
-// stderr and the exit status. Only node:net is loaded, to start fast.
+// stderr and the exit status. Only node:net (and frames.ts) is loaded, to start fast.
 //
-// Frames from hpcrun: one type byte (1 stdout, 2 stderr, 3 exit status as
-// text), a 4-byte big-endian length, the payload.
+// Frames from hpcrun: frames.ts.
 
 import { connect } from 'node:net';
+import { frameReader } from './frames.js';
 
 const OPTIONS_WITH_VALUE = new Set(['-i', '-o', '-l', '-p', '-F', '-J', '-E']);
 
@@ -33,21 +33,15 @@ socket.on('connect', () => {
   socket.write(`${JSON.stringify(target)}\n`);
   process.stdin.pipe(socket, { end: true });
 });
-let buffered = Buffer.alloc(0);
 let status = 255;
-socket.on('data', (chunk: Buffer) => {
-  buffered = Buffer.concat([buffered, chunk]);
-  while (buffered.length >= 5) {
-    const length = buffered.readUInt32BE(1);
-    if (buffered.length < 5 + length) break;
-    const type = buffered[0];
-    const payload = buffered.subarray(5, 5 + length);
-    buffered = buffered.subarray(5 + length);
+socket.on(
+  'data',
+  frameReader((type, payload) => {
     if (type === 1) process.stdout.write(payload);
     else if (type === 2) process.stderr.write(payload);
     else if (type === 3) status = Number(payload.toString()) || 0;
-  }
-});
+  }),
+);
 socket.on('error', (error) => {
   process.stderr.write(`hpcrun rsh-agent: ${error.message}\n`);
   process.exit(255);

@@ -71,12 +71,34 @@ export async function keyProblem(text: string): Promise<{ what: string; fix: str
  * override them; HPCRUN_SSH_IDENTITY and HPCRUN_SSH_KNOWN_HOSTS (set by
  * `hpcrun testbed exec`) stand in for the flags.
  */
-export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSettings> {
+/**
+ * The files and names the settings come from, before any is read: the key
+ * files to try, the known_hosts files to trust, and where new keys go.
+ * Shared with `launch --persist`, which hashes these files without parsing them.
+ */
+export function sshSources(input: SshSettingsInput) {
   const home = input.env.HOME || homedir();
   const identity = input.identity ?? input.env.HPCRUN_SSH_IDENTITY;
+  // A file named by --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) is the only one
+  // trusted; mpirun's ssh is told the same (GlobalKnownHostsFile=/dev/null).
+  const named = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS;
+  const knownHostsFile = named ?? join(home, '.ssh', 'known_hosts');
+  return {
+    identity,
+    keyFiles: identity ? [identity] : DEFAULT_KEYS.map((name) => join(home, '.ssh', name)),
+    named,
+    knownHostsFile,
+    knownHostsFiles: named ? [named] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'],
+    user: input.user ?? input.env.USER ?? userInfo().username,
+    port: input.port ?? 22,
+    agent: identity ? undefined : input.env.SSH_AUTH_SOCK || undefined,
+  };
+}
+
+export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSettings> {
+  const { identity, keyFiles, named, knownHostsFile, knownHostsFiles, user, port, agent } = sshSources(input);
   const keys: SshSettings['keys'] = [];
-  const candidates = identity ? [identity] : DEFAULT_KEYS.map((name) => join(home, '.ssh', name));
-  for (const path of candidates) {
+  for (const path of keyFiles) {
     const text = await readOptional(path);
     if (text === undefined) {
       if (identity) throw new HpcrunError('not-found', 'HPCRUN_IDENTITY_MISSING', `cannot read the identity file ${path}`, { hint: 'check the path given to --identity' });
@@ -89,18 +111,13 @@ export async function resolveSshSettings(input: SshSettingsInput): Promise<SshSe
     }
     keys.push({ path, key: Buffer.from(text) });
   }
-  const knownHostsFile = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS ?? join(home, '.ssh', 'known_hosts');
-  // A file named by --known-hosts (or HPCRUN_SSH_KNOWN_HOSTS) is the only one
-  // trusted; mpirun's ssh is told the same (GlobalKnownHostsFile=/dev/null).
-  const named = input.knownHosts ?? input.env.HPCRUN_SSH_KNOWN_HOSTS;
   if (named) await checkKnownHostsPath(named, input.acceptNewHostKeys ?? false, input.knownHosts !== undefined ? '--known-hosts' : 'HPCRUN_SSH_KNOWN_HOSTS');
-  const files = named ? [named] : [knownHostsFile, '/etc/ssh/ssh_known_hosts'];
-  const knownHosts = (await Promise.all(files.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
+  const knownHosts = (await Promise.all(knownHostsFiles.map(readOptional))).flatMap((text) => (text ? parseKnownHosts(text) : []));
   return {
-    user: input.user ?? input.env.USER ?? userInfo().username,
-    port: input.port ?? 22,
+    user,
+    port,
     keys,
-    agent: identity ? undefined : input.env.SSH_AUTH_SOCK || undefined,
+    agent,
     knownHosts,
     knownHostsFile,
     knownHostsNamed: Boolean(named),

@@ -10,7 +10,7 @@ import { persistOf } from '../../src/commands/launch.js';
 import type { Deps } from '../../src/deps.js';
 import { absoluteSsh, holderFor, holderKey, persistDir } from '../../src/providers/ssh/persist.js';
 import { exec } from '../../src/exec/ssh.js';
-import { frame } from '../../src/providers/ssh/rsh-server.js';
+import { frame } from '../../src/exec/frames.js';
 import { createServer, type Socket } from 'node:net';
 import { caught, rejected, runCli } from '../helpers/cli.js';
 

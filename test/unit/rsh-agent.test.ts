@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeAgent } from '../../src/exec/native-agent.js';
-import { frame } from '../../src/providers/ssh/rsh-server.js';
+import { frame } from '../../src/exec/frames.js';
 
 const NODE_AGENT = fileURLToPath(new URL('../../dist/exec/rsh-agent.js', import.meta.url));
 

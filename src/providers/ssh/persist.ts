@@ -20,7 +20,7 @@
 //                            the connection stays open and the holder ends it
 //                            if H's login is lost (the launch's node watch).
 //   {"op":"exec","host":H,"command":C}   as the rsh agent's request: frames
-//                            back (rsh-server.ts frame()); closing the UNIX
+//                            back (exec/frames.ts); closing the UNIX
 //                            connection closes the remote session.
 //   {"op":"status"}          one JSON line: pid, hosts, persist and idle time.
 //   {"op":"stop"}            closes every login and exits.
@@ -32,12 +32,15 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
-import { homedir, tmpdir, userInfo } from 'node:os';
+import type { Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Deps } from '../../deps.js';
 import { type ErrorKind, HpcrunError } from '../../errors.js';
+import { frameReader } from '../../exec/frames.js';
 import type { Connection, SshClient } from '../../exec/ssh.js';
+import { sshSources } from '../../exec/ssh-settings.js';
 import { VERSION } from '../../version.js';
 import type { SshOptions } from './index.js';
 import type { KnownHostsRecord } from './preflight.js';
@@ -107,22 +110,18 @@ async function digestOf(path: string): Promise<string> {
 
 /**
  * The holder's name for these SSH settings: a hash of everything that decides
- * whom a login trusts and who it logs in as, read from the files without
- * parsing them (no ssh2 on the launch path). Mirrors resolveSshSettings.
+ * whom a login trusts and who it logs in as (the files resolveSshSettings
+ * would read, by their contents), without parsing them: no ssh2 on the launch path.
  */
 export async function holderKey(ssh: SshOptions, env: Deps['env']): Promise<string> {
-  const home = env.HOME || homedir();
-  const identity = ssh.identity ?? env.HPCRUN_SSH_IDENTITY;
-  const keyFiles = identity ? [identity] : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(home, '.ssh', name));
-  const named = ssh.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
-  const knownHostsFiles = named ? [named] : [join(home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
+  const sources = sshSources({ ...ssh, env });
   const material = {
     version: VERSION,
-    user: ssh.user ?? env.USER ?? userInfo().username,
-    port: ssh.port ?? 22,
-    keys: await Promise.all(keyFiles.map(async (path) => [path, await digestOf(path)])),
-    agent: identity ? null : env.SSH_AUTH_SOCK || null,
-    knownHosts: await Promise.all(knownHostsFiles.map(async (path) => [path, await digestOf(path)])),
+    user: sources.user,
+    port: sources.port,
+    keys: await Promise.all(sources.keyFiles.map(async (path) => [path, await digestOf(path)])),
+    agent: sources.agent ?? null,
+    knownHosts: await Promise.all(sources.knownHostsFiles.map(async (path) => [path, await digestOf(path)])),
     acceptNewHostKeys: ssh.acceptNewHostKeys ?? false,
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex').slice(0, 32);
@@ -135,15 +134,14 @@ export async function holderKey(ssh: SshOptions, env: Deps['env']): Promise<stri
  * --accept-new-host-keys would accept every key).
  */
 export function absoluteSsh(ssh: SshOptions, env: Deps['env'], cwd: string): SshOptions {
-  const identity = ssh.identity ?? env.HPCRUN_SSH_IDENTITY;
-  const knownHosts = ssh.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
-  return { ...ssh, identity: identity === undefined ? undefined : resolve(cwd, identity), knownHosts: knownHosts === undefined ? undefined : resolve(cwd, knownHosts) };
+  const { identity, named } = sshSources({ ...ssh, env });
+  return { ...ssh, identity: identity === undefined ? undefined : resolve(cwd, identity), knownHosts: named === undefined ? undefined : resolve(cwd, named) };
 }
 
 /** Where new host keys are recorded, as resolveSshSettings decides it (the holder checks that the file can be used). */
 export function knownHostsRecord(ssh: SshOptions, env: Deps['env']): KnownHostsRecord {
-  const named = ssh.knownHosts ?? env.HPCRUN_SSH_KNOWN_HOSTS;
-  return { knownHostsFile: named ?? join(env.HOME || homedir(), '.ssh', 'known_hosts'), knownHostsNamed: Boolean(named) };
+  const { knownHostsFile, named } = sshSources({ ...ssh, env });
+  return { knownHostsFile, knownHostsNamed: Boolean(named) };
 }
 
 /** Sends one request line and resolves with the socket once connected (rejects if nothing listens). */
@@ -159,8 +157,8 @@ function request(socketPath: string, body: object): Promise<Socket> {
   });
 }
 
-/** The first line the socket sends, parsed; rejects if it closes first or says nothing for `timeoutMs`. */
-function firstLine(socket: Socket, timeoutMs?: number): Promise<unknown> {
+/** The first line a socket (or the holder's stdout) sends, parsed; rejects if it closes first or says nothing for `timeoutMs`. */
+function firstLine(socket: Readable, timeoutMs?: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let text = '';
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`the SSH holder did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
@@ -181,7 +179,7 @@ function firstLine(socket: Socket, timeoutMs?: number): Promise<unknown> {
         done(error as Error);
       }
     };
-    const onClose = () => done(new Error('the SSH holder closed the connection without answering'));
+    const onClose = () => done(new Error('the SSH holder ended without answering'));
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.on('error', () => undefined);
@@ -195,34 +193,13 @@ const HOLDER_ANSWER_MS = 10_000;
 async function startHolder(start: HolderStart, deps: Deps): Promise<void> {
   const child = spawn(process.execPath, [HOLDER_ENTRY], { detached: true, stdio: ['pipe', 'pipe', 'ignore'], cwd: '/', env: deps.env as NodeJS.ProcessEnv });
   child.stdin.end(`${JSON.stringify(start)}\n`);
-  const answer = await new Promise<{ ready?: boolean; error?: WireError }>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`the SSH holder did not start within ${HOLDER_ANSWER_MS / 1000} s`));
-    }, HOLDER_ANSWER_MS);
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const newline = text.indexOf('\n');
-      if (newline === -1) return;
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(text.slice(0, newline)) as { ready?: boolean; error?: WireError });
-      } catch {
-        reject(new Error(`the SSH holder said ${JSON.stringify(text.slice(0, newline))}`));
-      }
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the SSH holder exited with ${code} before it was ready`));
-    });
-  }).catch((error: Error) => {
+  // Its stdout closes only after all it wrote, so a holder that said "ready" and exited (another
+  // holder won the race) is read as ready, and one that died first as gone.
+  child.once('error', () => undefined);
+  const answer = (await firstLine(child.stdout, HOLDER_ANSWER_MS).catch((error: Error) => {
+    child.kill();
     throw new HpcrunError('preflight', 'HPCRUN_SSH_HOLDER', `cannot start the SSH holder for --persist: ${error.message}`, { hint: 'launch without --persist, and report this if it persists' });
-  });
+  })) as { ready?: boolean; error?: WireError };
   // Nothing of the holder may keep this process alive: its pipes go, and it is not waited for.
   child.stdin.destroy();
   child.stdout.destroy();
@@ -340,34 +317,26 @@ class HeldClient extends EventEmitter {
 /** A remote command run by the holder: the part of ssh2's ClientChannel that exec() and the rsh server use. */
 class HeldChannel extends EventEmitter {
   readonly stderr = new EventEmitter();
-  private buffered = Buffer.alloc(0);
 
   constructor(private readonly socket: Socket) {
     super();
-    socket.on('data', (chunk: Buffer) => this.decode(chunk));
+    socket.on(
+      'data',
+      frameReader((type, payload) => {
+        if (type === 1) this.emit('data', payload);
+        else if (type === 2) this.stderr.emit('data', payload);
+        else if (type === 3) {
+          const status = Number(payload.toString());
+          this.emit('exit', Number.isInteger(status) ? status : 255);
+        }
+      }),
+    );
     // The remote command has ended (its status came last): nothing more goes to it either, as when an SSH channel closes.
     socket.on('end', () => socket.end());
     socket.on('error', (error: Error) => this.stderr.emit('data', Buffer.from(`hpcrun: the SSH holder: ${error.message}\n`)));
     // As an SSH channel: 'exit' only when the command's status came (a channel closed by a
     // timeout, or lost with its login, has none), then 'close'.
     socket.on('close', () => this.emit('close'));
-  }
-
-  private decode(chunk: Buffer): void {
-    this.buffered = Buffer.concat([this.buffered, chunk]);
-    while (this.buffered.length >= 5) {
-      const length = this.buffered.readUInt32BE(1);
-      if (this.buffered.length < 5 + length) return;
-      const type = this.buffered[0];
-      const payload = this.buffered.subarray(5, 5 + length);
-      this.buffered = this.buffered.subarray(5 + length);
-      if (type === 1) this.emit('data', payload);
-      else if (type === 2) this.stderr.emit('data', payload);
-      else if (type === 3) {
-        const status = Number(payload.toString());
-        this.emit('exit', Number.isInteger(status) ? status : 255);
-      }
-    }
   }
 
   write(data: Buffer | string): boolean {

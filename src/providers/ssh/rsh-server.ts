@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClientChannel } from 'ssh2';
+import { frame } from '../../exec/frames.js';
 import { shellJoin } from '../../exec/quote.js';
 import type { Connection } from '../../exec/ssh.js';
 import type { Connections } from './connections.js';
@@ -20,15 +21,6 @@ export interface RshServer {
   /** HPCRUN_RSH_SOCKET for the launcher's environment. */
   socketPath: string;
   close(): Promise<void>;
-}
-
-/** One frame of the agent protocol: a type byte (1 stdout, 2 stderr, 3 exit status), a 32-bit length, the payload. */
-export function frame(type: number, payload: Buffer | string): Buffer {
-  const body = Buffer.from(payload);
-  const head = Buffer.alloc(5);
-  head[0] = type;
-  head.writeUInt32BE(body.length, 1);
-  return Buffer.concat([head, body]);
 }
 
 /**
